@@ -1,0 +1,73 @@
+package dev.selfheal.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The configuration contract (README, "Configuration"). Bound and validated at start-up: a bad value stops the
+ * service with Spring Boot's binding report naming the property.
+ */
+@Validated
+@ConfigurationProperties("selfheal")
+public record SelfhealProperties(
+        @Valid @NotNull GitHub github,
+        @Valid @NotNull Slack slack,
+        @NotNull Path dataDir,
+        @NotNull Path configDir,
+        @NotNull Path routesDir) {
+
+    public SelfhealProperties(
+            @DefaultValue GitHub github,
+            @DefaultValue Slack slack,
+            @DefaultValue("./data") Path dataDir,
+            @DefaultValue("./config") Path configDir,
+            @DefaultValue("./routes") Path routesDir) {
+        this.github = github;
+        this.slack = slack;
+        this.dataDir = dataDir;
+        this.configDir = configDir;
+        this.routesDir = routesDir;
+    }
+
+    public record GitHub(
+            @NotNull URI apiUrl,
+            String token,
+            List<@Pattern(regexp = "[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+",
+                    message = "must be owner/repo") String> repositories,
+            String webhookSecret) {
+
+        public GitHub(@DefaultValue("https://api.github.com") URI apiUrl, String token,
+                @DefaultValue List<String> repositories, String webhookSecret) {
+            this.apiUrl = apiUrl;
+            this.token = token;
+            this.repositories = repositories == null ? List.of() : List.copyOf(repositories);
+            this.webhookSecret = webhookSecret;
+        }
+
+        public boolean hasToken() {
+            return token != null && !token.isBlank();
+        }
+    }
+
+    public record Slack(String webhookUrl) {
+        public boolean enabled() {
+            return webhookUrl != null && !webhookUrl.isBlank();
+        }
+    }
+
+    /** Root of the auditors' copy: {@code <data-dir>/docs/reports}. */
+    public Path reportsDir() {
+        return dataDir.resolve("docs").resolve("reports");
+    }
+
+    public Path inboxDir() {
+        return dataDir.resolve("inbox");
+    }
+}

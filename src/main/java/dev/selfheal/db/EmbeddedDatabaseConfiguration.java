@@ -1,0 +1,50 @@
+package dev.selfheal.db;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.selfheal.config.SelfhealProperties;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The zero-setup default: with no {@code spring.datasource.url}, run PostgreSQL 16 from the Maven artifact with
+ * its data under {@code <data-dir>/pg}, so {@code ./mvnw spring-boot:run} needs nothing installed.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(NoDataSourceUrlCondition.class)
+public class EmbeddedDatabaseConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(SelfhealProperties properties) throws IOException {
+        Path dataDir = properties.dataDir().resolve("pg").toAbsolutePath();
+        Files.createDirectories(dataDir);
+        StalePostmaster.stopIfRunning(dataDir);
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .start();
+        LOG.info("Embedded PostgreSQL 16 on port {} with data in {}", pg.getPort(), dataDir);
+        return pg;
+    }
+
+    @Bean
+    @ConfigurationProperties("spring.datasource.hikari")
+    DataSource dataSource(EmbeddedPostgres pg) {
+        HikariDataSource ds = new HikariDataSource();
+        ds.setDriverClassName("org.postgresql.Driver");
+        ds.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
+        ds.setUsername("postgres");
+        ds.setPoolName("selfheal-embedded");
+        return ds;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.selfheal.github;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.config.SelfhealProperties;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * The pieces camel-http lacks for GitHub's REST API, called from routes/github.yaml around one camel-http
+ * endpoint: standard headers, ETag/If-None-Match per URL, Link pagination and the rate-limit headers.
+ *
+ * <p>A call is described by exchange properties: {@link #METHOD} (default GET), {@link #PATH} (relative to
+ * {@code selfheal.github.api-url}) or {@link #URL} (absolute, as in a Link header), {@link #QUERY} (raw query
+ * string) and, for POST/PUT/PATCH, the message body (a String, a JsonNode or anything Jackson can write).
+ * Headers already on the message are dropped so nothing internal leaks to GitHub.
+ */
+@Component("gitHubApi")
+public class GitHubApi {
+
+    public static final String METHOD = "githubMethod";
+    public static final String PATH = "githubPath";
+    public static final String QUERY = "githubQuery";
+    /** Output: the absolute URL last called. */
+    public static final String URL = "githubUrl";
+    /** Paging input: the absolute URL of the page to fetch (set by startPaging/collectPage). */
+    public static final String PAGE_URL = "githubPageUrl";
+    public static final String STATUS = "githubStatus";
+    public static final String NOT_MODIFIED = "githubNotModified";
+    public static final String NEXT_URL = "githubNextUrl";
+    public static final String ITEMS_FIELD = "githubItemsField";
+    public static final String ITEMS = "githubItems";
+    public static final String RATE_LIMIT = "githubRateLimit";
+    public static final String API_VERSION = "2022-11-28";
+
+    private final String baseUrl;
+    private final String token;
+    private final ObjectMapper mapper;
+    private final ETagCache etags = new ETagCache(5_000, 64 * 1024);
+    private final AtomicReference<RateLimitStatus> lastRateLimit = new AtomicReference<>();
+
+    public GitHubApi(SelfhealProperties properties, ObjectMapper mapper) {
+        String url = properties.github().apiUrl().toString();
+        this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.token = properties.github().token();
+        this.mapper = mapper;
+    }
+
+    /** Sets the camel-http headers for the call the exchange properties describe. */
+    public void prepareRequest(Exchange exchange) throws JsonProcessingException {
+        String method = exchange.getProperty(METHOD, "GET", String.class).toUpperCase();
+        String url = urlOf(exchange);
+        exchange.setProperty(URL, url);
+        exchange.setProperty(NEXT_URL, null);
+        exchange.removeProperty(GitHubDeadLetter.FAILURE);
+        URI uri = URI.create(url);
+        Message in = exchange.getMessage();
+        Object body = in.getBody();
+        in.removeHeaders("*");
+        in.setHeader(Exchange.HTTP_METHOD, method);
+        in.setHeader(Exchange.HTTP_URI, uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath());
+        in.setHeader(Exchange.HTTP_QUERY, uri.getRawQuery());
+        in.setHeader("Accept", "application/vnd.github+json");
+        in.setHeader("X-GitHub-Api-Version", API_VERSION);
+        in.setHeader("User-Agent", "selfheal");
+        if (token != null && !token.isBlank()) {
+            in.setHeader("Authorization", "Bearer " + token);
+        }
+        if (method.equals("GET") || method.equals("DELETE")) {
+            in.setBody(null);
+            ETagCache.Entry cached = method.equals("GET") ? etags.get(url) : null;
+            if (cached != null) {
+                in.setHeader("If-None-Match", cached.etag());
+            }
+        } else if (body != null) {
+            in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            in.setBody(body instanceof String s ? s : mapper.writeValueAsString(body));
+        }
+    }
+
+    /** The absolute URL of the call: the page being fetched, else base URL + {@link #PATH} + {@link #QUERY}. */
+    private String urlOf(Exchange exchange) {
+        String url = exchange.getProperty(PAGE_URL, String.class);
+        if (url == null) {
+            String path = exchange.getProperty(PATH, String.class);
+            if (path == null || !path.startsWith("/")) {
+                throw new IllegalArgumentException("a GitHub call needs property " + PATH
+                        + " starting with '/', was " + path);
+            }
+            String query = exchange.getProperty(QUERY, String.class);
+            url = baseUrl + path + (query == null || query.isEmpty() ? "" : "?" + query);
+        }
+        return url;
+    }
+
+    /**
+     * Reads GitHub's answer: status, rate-limit headers, next page; answers a 304 from the cache and marks it
+     * {@link #NOT_MODIFIED} so callers skip re-processing.
+     */
+    public void readResponse(Exchange exchange) {
+        Message in = exchange.getMessage();
+        int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String url = exchange.getProperty(URL, String.class);
+        exchange.setProperty(STATUS, status);
+        recordRateLimit(exchange, in);
+        if (status == 304) {
+            ETagCache.Entry cached = etags.get(url);
+            exchange.setProperty(NOT_MODIFIED, true);
+            in.setBody(cached == null ? null : cached.body());
+        } else {
+            exchange.setProperty(NOT_MODIFIED, false);
+            String body = in.getBody(String.class);
+            in.setBody(body);
+            String etag = in.getHeader("ETag", String.class);
+            if (etag != null && "GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+                etags.put(url, etag, body);
+            }
+        }
+        exchange.setProperty(NEXT_URL, status == 304 ? null : LinkHeader.next(in.getHeader("Link", String.class)));
+    }
+
+    /** Before the first page of a list call: {@link #ITEMS_FIELD} names the array in each page (or none). */
+    public void startPaging(Exchange exchange) {
+        exchange.setProperty(ITEMS, new ArrayList<JsonNode>());
+        exchange.setProperty(NEXT_URL, null);
+        exchange.setProperty(PAGE_URL, urlOf(exchange));
+    }
+
+    /** After each page: add its items, and point {@link #URL} at the next page (null when done). */
+    public void collectPage(Exchange exchange) throws JsonProcessingException {
+        @SuppressWarnings("unchecked")
+        List<JsonNode> items = exchange.getProperty(ITEMS, List.class);
+        String body = exchange.getMessage().getBody(String.class);
+        // an unchanged page was processed when it first came: its items are not handed out again
+        boolean notModified = exchange.getProperty(NOT_MODIFIED, false, Boolean.class);
+        if (body != null && !notModified) {
+            JsonNode page = mapper.readTree(body);
+            String field = exchange.getProperty(ITEMS_FIELD, String.class);
+            JsonNode array = field == null ? page : page.path(field);
+            array.forEach(items::add);
+        }
+        // after a dead-lettered page NEXT_URL is null (prepareRequest cleared it), so paging stops
+        exchange.setProperty(PAGE_URL, exchange.getProperty(NEXT_URL, String.class));
+    }
+
+    /** After the last page: the body is every item of every page. */
+    public List<JsonNode> finishPaging(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<JsonNode> items = exchange.getProperty(ITEMS, List.class);
+        exchange.removeProperty(PAGE_URL);
+        exchange.removeProperty(ITEMS);
+        return items;
+    }
+
+    private void recordRateLimit(Exchange exchange, Message in) {
+        RateLimitStatus status = RateLimitHeaders.read(in::getHeader);
+        if (status != null) {
+            lastRateLimit.set(status);
+            exchange.setProperty(RATE_LIMIT, status);
+        }
+    }
+
+    /** The last rate-limit answer GitHub gave (for health, metrics and the rate-limit wait). */
+    public RateLimitStatus lastRateLimit() {
+        return lastRateLimit.get();
+    }
+
+    /** ETag entries held, for metrics. */
+    public int cachedUrls() {
+        return etags.size();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.selfheal.github;
+
+import dev.selfheal.outbox.Outbox;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The dead-letter channel for GitHub calls that a retry cannot fix (422, 403 permission, 404) or whose
+ * redeliveries ran out: names the failure (status code, category, GitHub's message, the call), records a
+ * {@code dead_letter} event for notification and audit, and leaves the failure on the exchange as
+ * {@link #FAILURE} for the calling route.
+ */
+@Component("gitHubDeadLetter")
+public class GitHubDeadLetter {
+
+    public static final String FAILURE = "githubFailure";
+    private static final Logger LOG = LoggerFactory.getLogger(GitHubDeadLetter.class);
+    private static final int MAX_MESSAGE = 2_000;
+
+    private final Outbox outbox;
+
+    public GitHubDeadLetter(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    public Map<String, Object> record(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Map<String, Object> failure = new LinkedHashMap<>();
+        failure.put("method", exchange.getProperty(GitHubApi.METHOD, "GET", String.class));
+        failure.put("url", exchange.getProperty(GitHubApi.URL, String.class));
+        failure.put("route", exchange.getFromRouteId());
+        if (cause instanceof HttpOperationFailedException http) {
+            failure.put("status", http.getStatusCode());
+            failure.put("category", categoryOf(http));
+            failure.put("message", truncate(gitHubMessage(http)));
+            exchange.setProperty(GitHubApi.STATUS, http.getStatusCode());
+        } else {
+            failure.put("status", null);
+            failure.put("category", "network");
+            failure.put("message", truncate(cause == null ? "unknown failure" : cause.toString()));
+        }
+        String repository = exchange.getProperty("repository", String.class);
+        Long runId = exchange.getProperty("runId", Long.class);
+        long eventId = outbox.record("dead_letter", repository, runId, null, failure);
+        failure.put("eventId", eventId);
+        exchange.setProperty(FAILURE, failure);
+        LOG.warn("GitHub call dead-lettered (event {}): {} {} -> {} {}", eventId, failure.get("method"),
+                failure.get("url"), failure.get("status"), failure.get("category"));
+        return failure;
+    }
+
+    /** HTTP code to cause, as the seed's error policy: 422 configuration, 403 permission, 404 not found. */
+    static String categoryOf(HttpOperationFailedException e) {
+        int code = e.getStatusCode();
+        if (code == 422) {
+            return "configuration";
+        }
+        if (code == 403 || code == 401) {
+            return "permission";
+        }
+        if (code == 404) {
+            return "not_found";
+        }
+        if (code == 429) {
+            return "rate_limit";
+        }
+        if (code >= 500) {
+            return "server_error";
+        }
+        return "client_error";
+    }
+
+    private static String gitHubMessage(HttpOperationFailedException e) {
+        String body = e.getResponseBody();
+        return body == null || body.isBlank() ? e.getStatusText() : body;
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "...";
+    }
+}
