@@ -4,15 +4,30 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.evidence.Sanitizer;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes event rows to {@code phase4_events}; a trigger fans each out to the consumers that take its type. Call
- * it inside the transaction that changes the state the event describes. The payload passes the sanitizer.
+ * The transactional outbox ({@code phase4_events}). Producers call {@link #record} inside the transaction that
+ * changes the state the event describes; a trigger fans each event out to the consumers registered for its type
+ * in {@code phase4_event_consumers}. Consumers {@link #claim} due deliveries with a lease (SKIP LOCKED, so a
+ * second instance takes other rows; a crash leaves the row to be claimed again when the lease ends), then mark
+ * each {@link #done} or {@link #retryAt} a later time. Payloads pass the sanitizer on the way in.
  */
 @Component
 public class Outbox {
+
+    /** One claimed delivery of an event to a consumer. {@code attempts} counts this claim. */
+    public record Event(long id, String type, String repository, Long runId, Integer runAttempt, JsonNode payload,
+            Instant occurredAt, int attempts) {
+    }
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
@@ -24,7 +39,7 @@ public class Outbox {
         this.sanitizer = sanitizer;
     }
 
-    /** Returns the event id. */
+    /** Writes one event; returns its id. */
     public long record(String eventType, String repository, Long runId, Integer runAttempt, Object payload) {
         JsonNode clean = sanitizer.sanitize(mapper.valueToTree(payload));
         String json;
@@ -33,10 +48,56 @@ public class Outbox {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event payload is not serializable: " + e.getOriginalMessage(), e);
         }
-        Long id = jdbc.queryForObject("""
+        return jdbc.queryForObject("""
                 INSERT INTO phase4_events (event_type, repository, run_id, run_attempt, payload)
                 VALUES (?, ?, ?, ?, CAST(? AS jsonb)) RETURNING id""", Long.class,
                 eventType, repository, runId, runAttempt, json);
-        return id;
+    }
+
+    /** Claims up to {@code limit} due deliveries for {@code consumer}, oldest first, for {@code lease}. */
+    public List<Event> claim(String consumer, int limit, Duration lease) {
+        return jdbc.query("""
+                UPDATE phase4_event_deliveries d
+                   SET attempts = d.attempts + 1, due_at = now() + make_interval(secs => ?)
+                  FROM phase4_events e
+                 WHERE e.id = d.event_id
+                   AND (d.event_id, d.consumer) IN (
+                        SELECT event_id, consumer FROM phase4_event_deliveries
+                         WHERE consumer = ? AND status = 'pending' AND due_at <= now()
+                         ORDER BY due_at, event_id
+                         LIMIT ?
+                           FOR UPDATE SKIP LOCKED)
+                RETURNING e.id, e.event_type, e.repository, e.run_id, e.run_attempt, e.payload::text,
+                          e.occurred_at, d.attempts""",
+                this::toEvent, (double) lease.toMillis() / 1000.0, consumer, limit)
+                .stream().sorted(Comparator.comparingLong(Event::id)).toList();
+    }
+
+    public void done(long eventId, String consumer) {
+        jdbc.update("UPDATE phase4_event_deliveries SET status = 'done', done_at = now(), last_error = NULL "
+                + "WHERE event_id = ? AND consumer = ?", eventId, consumer);
+    }
+
+    /** The delivery failed this time: try again at {@code dueAt}; the error (sanitized) is kept. */
+    public void retryAt(long eventId, String consumer, Instant dueAt, String error) {
+        jdbc.update("UPDATE phase4_event_deliveries SET due_at = ?, last_error = ? WHERE event_id = ? AND consumer = ?",
+                Timestamp.from(dueAt), sanitizer.sanitize(error), eventId, consumer);
+    }
+
+    /** The delivery can never succeed (kept for the audit trail, not retried). */
+    public void failed(long eventId, String consumer, String error) {
+        jdbc.update("UPDATE phase4_event_deliveries SET status = 'failed', done_at = now(), last_error = ? "
+                + "WHERE event_id = ? AND consumer = ?", sanitizer.sanitize(error), eventId, consumer);
+    }
+
+    private Event toEvent(ResultSet rs, int row) throws SQLException {
+        JsonNode payload;
+        try {
+            payload = mapper.readTree(rs.getString(6));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("event " + rs.getLong(1) + " has an unreadable payload", e);
+        }
+        return new Event(rs.getLong(1), rs.getString(2), rs.getString(3), (Long) rs.getObject(4),
+                (Integer) rs.getObject(5), payload, rs.getTimestamp(7).toInstant(), rs.getInt(8));
     }
 }
