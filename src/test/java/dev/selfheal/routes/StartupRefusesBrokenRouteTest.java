@@ -7,13 +7,17 @@ import dev.selfheal.test.ExternalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /** A broken YAML route at start-up stops the service, naming the file, the line and the column. */
+@ExtendWith(OutputCaptureExtension.class)
 class StartupRefusesBrokenRouteTest {
 
     @Test
-    void brokenYamlStopsStartupNamingFileLineAndColumn() throws Exception {
+    void brokenYamlStopsStartupNamingFileLineAndColumn(CapturedOutput output) throws Exception {
         ExternalPostgres.ensureDatabase();
         Path routes = Files.createTempDirectory("selfheal-broken-routes");
         Files.writeString(routes.resolve("retry.yaml"), """
@@ -43,5 +47,9 @@ class StartupRefusesBrokenRouteTest {
                             .containsPattern("line \\d+")
                             .containsPattern("column \\d+");
                 });
+        org.assertj.core.api.Assertions.assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains("Selfheal cannot start: a route file is broken.")
+                .containsPattern("retry.yaml, line \\d+, column \\d+");
     }
 }
