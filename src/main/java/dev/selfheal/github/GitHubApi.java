@@ -37,6 +37,7 @@ public class GitHubApi {
     public static final String ITEMS_FIELD = "githubItemsField";
     public static final String ITEMS = "githubItems";
     public static final String RATE_LIMIT = "githubRateLimit";
+    public static final String REDIRECTED = "githubRedirected";
     public static final String API_VERSION = "2022-11-28";
 
     private final String baseUrl;
@@ -59,6 +60,7 @@ public class GitHubApi {
         exchange.setProperty(URL, url);
         exchange.setProperty(NEXT_URL, null);
         exchange.removeProperty(GitHubDeadLetter.FAILURE);
+        exchange.removeProperty(GitHubRateLimit.LIMITED);
         URI uri = URI.create(url);
         Message in = exchange.getMessage();
         Object body = in.getBody();
@@ -104,6 +106,9 @@ public class GitHubApi {
      * {@link #NOT_MODIFIED} so callers skip re-processing.
      */
     public void readResponse(Exchange exchange) {
+        if (failed(exchange)) {
+            return;
+        }
         Message in = exchange.getMessage();
         int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String url = exchange.getProperty(URL, String.class);
@@ -125,6 +130,43 @@ public class GitHubApi {
         exchange.setProperty(NEXT_URL, status == 304 ? null : LinkHeader.next(in.getHeader("Link", String.class)));
     }
 
+    /**
+     * After the first leg of a download (GitHub answers 302 to a short-lived URL): the second leg goes to the
+     * Location without our token (the URL carries its own signature, and our token must not travel to another
+     * host). Sets {@link #REDIRECTED} false when GitHub answered 200 directly.
+     */
+    public void prepareRedirect(Exchange exchange) {
+        if (failed(exchange)) {
+            exchange.setProperty(REDIRECTED, false);
+            return;
+        }
+        Message in = exchange.getMessage();
+        int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String location = in.getHeader("Location", String.class);
+        exchange.setProperty(STATUS, status);
+        recordRateLimit(exchange, in);
+        boolean redirected = status >= 300 && status < 400 && location != null;
+        exchange.setProperty(REDIRECTED, redirected);
+        if (!redirected) {
+            return;
+        }
+        URI uri = URI.create(location);
+        // the 302's own (empty) body stream holds the pooled connection until closed
+        if (in.getBody() instanceof java.io.Closeable first) {
+            try {
+                first.close();
+            } catch (java.io.IOException ignored) {
+                // nothing to keep from a redirect's body
+            }
+        }
+        in.removeHeaders("*");
+        in.setBody(null);
+        in.setHeader(Exchange.HTTP_METHOD, "GET");
+        in.setHeader(Exchange.HTTP_URI, uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath());
+        in.setHeader(Exchange.HTTP_QUERY, uri.getRawQuery());
+        in.setHeader("User-Agent", "selfheal");
+    }
+
     /** Before the first page of a list call: {@link #ITEMS_FIELD} names the array in each page (or none). */
     public void startPaging(Exchange exchange) {
         exchange.setProperty(ITEMS, new ArrayList<JsonNode>());
@@ -136,10 +178,10 @@ public class GitHubApi {
     public void collectPage(Exchange exchange) throws JsonProcessingException {
         @SuppressWarnings("unchecked")
         List<JsonNode> items = exchange.getProperty(ITEMS, List.class);
-        String body = exchange.getMessage().getBody(String.class);
+        String body = failed(exchange) ? null : exchange.getMessage().getBody(String.class);
         // an unchanged page was processed when it first came: its items are not handed out again
         boolean notModified = exchange.getProperty(NOT_MODIFIED, false, Boolean.class);
-        if (body != null && !notModified) {
+        if (body != null && !body.isBlank() && !notModified) {
             JsonNode page = mapper.readTree(body);
             String field = exchange.getProperty(ITEMS_FIELD, String.class);
             JsonNode array = field == null ? page : page.path(field);
@@ -164,6 +206,12 @@ public class GitHubApi {
             lastRateLimit.set(status);
             exchange.setProperty(RATE_LIMIT, status);
         }
+    }
+
+    /** The call was dead-lettered or is waiting for the rate limit: there is no answer to read. */
+    static boolean failed(Exchange exchange) {
+        return exchange.getProperty(GitHubDeadLetter.FAILURE) != null
+                || exchange.getProperty(GitHubRateLimit.LIMITED, false, Boolean.class);
     }
 
     /** The last rate-limit answer GitHub gave (for health, metrics and the rate-limit wait). */

@@ -1,6 +1,8 @@
 package dev.selfheal.github;
 
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.policy.PolicyFiles;
+import dev.selfheal.policy.RetryPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -23,9 +25,11 @@ public class GitHubDeadLetter {
     private static final int MAX_MESSAGE = 2_000;
 
     private final Outbox outbox;
+    private final RetryPolicy policy;
 
-    public GitHubDeadLetter(Outbox outbox) {
+    public GitHubDeadLetter(Outbox outbox, PolicyFiles policies) {
         this.outbox = outbox;
+        this.policy = policies.retryPolicy();
     }
 
     public Map<String, Object> record(Exchange exchange) {
@@ -38,6 +42,9 @@ public class GitHubDeadLetter {
             failure.put("status", http.getStatusCode());
             failure.put("category", categoryOf(http));
             failure.put("message", truncate(gitHubMessage(http)));
+            // the seed's remedy per cause (422: make sure workflow_dispatch is on the default branch, ...)
+            RetryPolicy.Category known = policy.categories().get(categoryOf(http));
+            failure.put("fix", known == null ? null : known.fix());
             exchange.setProperty(GitHubApi.STATUS, http.getStatusCode());
         } else {
             failure.put("status", null);

@@ -103,6 +103,9 @@ public class GitHubSandbox implements AutoCloseable {
                 .inScenario("flaky").whenScenarioStateIs("re-run")
                 .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.runsPage(healed)))
                         .withHeader("ETag", "W/\"flaky-2\"")));
+        server.stubFor(get(urlPathEqualTo("/repos/demo/flaky/actions/runs")).atPriority(1)
+                .withHeader("If-None-Match", equalTo("W/\"flaky-2\"")).inScenario("flaky").whenScenarioStateIs("re-run")
+                .willReturn(aResponse().withStatus(304).withHeader("ETag", "W/\"flaky-2\"")));
 
         // the generic write calls every repository accepts
         server.stubFor(post(urlPathMatching("/repos/[^/]+/[^/]+/actions/runs/\\d+/(rerun|rerun-failed-jobs)"))
@@ -143,8 +146,11 @@ public class GitHubSandbox implements AutoCloseable {
         Instant started = Instant.parse(run.get("run_started_at").asText());
         Instant completed = Instant.parse(run.get("updated_at").asText());
 
-        server.stubFor(get(urlPathEqualTo(base + "/runs")).withHeader("If-None-Match", equalTo(etag)).atPriority(1)
-                .willReturn(aResponse().withStatus(304).withHeader("ETag", etag)));
+        var notModified = get(urlPathEqualTo(base + "/runs")).withHeader("If-None-Match", equalTo(etag)).atPriority(1)
+                .willReturn(aResponse().withStatus(304).withHeader("ETag", etag));
+        // demo/flaky's list changes when its failed jobs are re-run: its 304 holds only until then
+        server.stubFor(repository.equals("demo/flaky")
+                ? notModified.inScenario("flaky").whenScenarioStateIs(Scenario.STARTED) : notModified);
         server.stubFor(get(urlPathEqualTo(base + "/runs")).atPriority(5)
                 .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.runsPage(run))).withHeader("ETag", etag)
                         .withHeader("X-RateLimit-Limit", "5000").withHeader("X-RateLimit-Remaining", "4999")));
@@ -160,6 +166,19 @@ public class GitHubSandbox implements AutoCloseable {
             i++;
         }
         String jobsJson = GitHubFixtures.json(GitHubFixtures.jobsPage(jobs));
+        i = 0;
+        for (Map.Entry<String, String> job : ordered.entrySet()) {
+            long jobId = jobs[i++].get("id").asLong();
+            String jobBlob = "/sandbox-blobs/job-logs/" + jobId + ".txt";
+            server.stubFor(get(urlPathEqualTo("/repos/" + repository + "/actions/jobs/" + jobId + "/logs"))
+                    .atPriority(5).willReturn(aResponse().withStatus(302).withHeader("Location", api + jobBlob)));
+            StringBuilder text = new StringBuilder();
+            for (String line : job.getValue().split("\n", -1)) {
+                text.append(started).append(' ').append(line).append('\n');
+            }
+            server.stubFor(get(urlPathEqualTo(jobBlob)).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", "text/plain").withBody(text.toString())));
+        }
         server.stubFor(get(urlPathEqualTo(base + "/runs/" + runId + "/jobs")).atPriority(5)
                 .willReturn(okJson(jobsJson)));
         server.stubFor(get(urlPathMatching(base + "/runs/" + runId + "/attempts/\\d+/jobs")).atPriority(5)

@@ -1,0 +1,172 @@
+package dev.selfheal.detection;
+
+import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.outbox.Outbox;
+import dev.selfheal.policy.DetectionRules;
+import dev.selfheal.policy.PolicyFiles;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The rules of {@code phase4-detection-rules.json}, evaluated when a run comes in and when a run fails for good:
+ * failure rate over a window, consecutive final failures of a workflow (the rollback trigger), a run slower than
+ * a multiple of the workflow's recent p95, and failures of our own outputs. A detection is an event (database),
+ * a line in {@code logs/detection_log_YYYYMMDD.log}, and its action; the same rule does not fire again for the
+ * same workflow within its window.
+ */
+@Component("detectionEvaluator")
+public class DetectionEvaluator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectionEvaluator.class);
+
+    private final List<DetectionRules.Rule> rules;
+    private final JdbcTemplate jdbc;
+    private final Outbox outbox;
+    private final ReportLog reportLog;
+    private final AtomicInteger databaseFailures = new AtomicInteger();
+
+    public DetectionEvaluator(PolicyFiles policies, JdbcTemplate jdbc, Outbox outbox, ReportLog reportLog) {
+        this.rules = policies.detectionRules().rules();
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.reportLog = reportLog;
+    }
+
+    /** Route step after a run was recorded. */
+    public List<Map<String, Object>> evaluate(Exchange exchange) {
+        return evaluate(exchange.getProperty("run", RunSummary.class));
+    }
+
+    public List<Map<String, Object>> evaluate(RunSummary run) {
+        List<Map<String, Object>> found = new ArrayList<>();
+        for (DetectionRules.Rule rule : rules) {
+            Map<String, Object> d = switch (rule.type()) {
+                case "failure_rate" -> failureRate(rule, run);
+                case "consecutive_failures" -> consecutiveFailures(rule, run);
+                case "duration_p95" -> slowRun(rule, run);
+                case "output_failures" -> outputFailures(rule);
+                default -> null;
+            };
+            if (d != null && !firedRecently(rule, run)) {
+                found.add(fire(rule, run, d));
+            }
+        }
+        return found;
+    }
+
+    /** A write to the database failed (counted in memory: the database cannot record its own outage). */
+    public void databaseWriteFailed(Throwable cause) {
+        int n = databaseFailures.incrementAndGet();
+        reportLog.append("detection", "database write failed (" + n + " so far): " + cause);
+    }
+
+    private Map<String, Object> failureRate(DetectionRules.Rule rule, RunSummary run) {
+        Map<String, Object> counts = jdbc.queryForMap("""
+                SELECT count(*) AS total,
+                       count(*) FILTER (WHERE conclusion IN ('failure', 'timed_out', 'startup_failure')) AS failed
+                  FROM phase4_metrics
+                 WHERE repository = ? AND completed_at > now() - make_interval(mins => ?)""",
+                run.repository(), rule.windowMinutes());
+        long total = ((Number) counts.get("total")).longValue();
+        long failed = ((Number) counts.get("failed")).longValue();
+        int minRuns = rule.minRuns() == null ? 1 : rule.minRuns();
+        if (total < minRuns || total == 0) {
+            return null;
+        }
+        double rate = (double) failed / total;
+        return rate > rule.threshold() ? detail(rate, rule.threshold(), failed + " of " + total + " runs of "
+                + run.repository() + " failed in the last " + rule.windowMinutes() + " min") : null;
+    }
+
+    private Map<String, Object> consecutiveFailures(DetectionRules.Rule rule, RunSummary run) {
+        if (run.workflowId() == null) {
+            return null;
+        }
+        List<Boolean> last = jdbc.queryForList("""
+                SELECT final_failure FROM phase4_metrics WHERE repository = ? AND workflow_id = ?
+                 ORDER BY completed_at DESC NULLS LAST LIMIT ?""", Boolean.class, run.repository(), run.workflowId(),
+                rule.count());
+        if (last.size() < rule.count() || last.contains(Boolean.FALSE)) {
+            return null;
+        }
+        return detail(rule.count(), rule.count(), "the last " + rule.count() + " runs of " + run.workflowName()
+                + " in " + run.repository() + " failed for good");
+    }
+
+    private Map<String, Object> slowRun(DetectionRules.Rule rule, RunSummary run) {
+        Integer duration = run.durationSeconds();
+        if (duration == null || run.workflowId() == null) {
+            return null;
+        }
+        int sample = rule.sampleSize() == null ? 20 : rule.sampleSize();
+        Map<String, Object> p95 = jdbc.queryForMap("""
+                SELECT count(*) AS n, percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_seconds) AS p95
+                  FROM (SELECT duration_seconds FROM phase4_metrics
+                         WHERE repository = ? AND workflow_id = ? AND run_id <> ? AND duration_seconds IS NOT NULL
+                         ORDER BY completed_at DESC LIMIT ?) recent""",
+                run.repository(), run.workflowId(), run.runId(), sample);
+        long n = ((Number) p95.get("n")).longValue();
+        if (n < Math.min(5, sample) || p95.get("p95") == null) {
+            return null;
+        }
+        double limit = ((Number) p95.get("p95")).doubleValue() * rule.multiplier();
+        return duration > limit ? detail(duration, limit, run.workflowName() + " took " + duration + " s, over "
+                + rule.multiplier() + " x its p95 of the last " + n + " runs") : null;
+    }
+
+    private Map<String, Object> outputFailures(DetectionRules.Rule rule) {
+        double count;
+        if ("database".equals(rule.output())) {
+            count = databaseFailures.get();
+        } else {
+            Long failed = jdbc.queryForObject("""
+                    SELECT count(*) FROM phase4_event_deliveries
+                     WHERE consumer = ? AND last_error IS NOT NULL AND due_at > now() - make_interval(mins => ?)""",
+                    Long.class, "slack".equals(rule.output()) || "github".equals(rule.output()) ? "notification"
+                            : rule.output(), rule.windowMinutes());
+            count = failed == null ? 0 : failed;
+        }
+        return count >= rule.threshold() ? detail(count, rule.threshold(), (long) count + " failed " + rule.output()
+                + " deliveries in the last " + rule.windowMinutes() + " min") : null;
+    }
+
+    private boolean firedRecently(DetectionRules.Rule rule, RunSummary run) {
+        int window = rule.windowMinutes() == null ? 60 : rule.windowMinutes();
+        Long n = jdbc.queryForObject("""
+                SELECT count(*) FROM phase4_events
+                 WHERE event_type = 'detection' AND payload->>'ruleId' = ? AND repository IS NOT DISTINCT FROM ?
+                   AND payload->>'workflowName' IS NOT DISTINCT FROM ?
+                   AND occurred_at > now() - make_interval(mins => ?)""",
+                Long.class, rule.id(), run.repository(), run.workflowName(), window);
+        return n != null && n > 0;
+    }
+
+    private Map<String, Object> fire(DetectionRules.Rule rule, RunSummary run, Map<String, Object> d) {
+        Map<String, Object> payload = run.payload();
+        payload.put("ruleId", rule.id());
+        payload.put("type", rule.type());
+        payload.put("action", rule.action());
+        payload.putAll(d);
+        outbox.record("detection", run.repository(), run.runId(), run.attempt(), payload);
+        reportLog.append("detection", "rule " + rule.id() + " (" + rule.type() + ") fired, action " + rule.action()
+                + ": " + d.get("detail"));
+        LOG.warn("Detection {}: {} (action {})", rule.id(), d.get("detail"), rule.action());
+        return payload;
+    }
+
+    private static Map<String, Object> detail(double value, double threshold, String detail) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("value", value);
+        d.put("threshold", threshold);
+        d.put("detail", detail);
+        return d;
+    }
+}

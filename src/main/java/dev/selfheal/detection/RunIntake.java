@@ -1,0 +1,76 @@
+package dev.selfheal.detection;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.outbox.Outbox;
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Where every completed run enters, whoever saw it (webhook, poll, inbox): the run's metrics row is upserted and
+ * a {@code run_completed} event written, in one transaction; the retry engine takes it from the outbox.
+ */
+@Component("runIntake")
+public class RunIntake {
+
+    public static final String RUN = "run";
+
+    private final JdbcTemplate jdbc;
+    private final Outbox outbox;
+    private final ObjectMapper mapper;
+    private final ReportLog reportLog;
+
+    public RunIntake(JdbcTemplate jdbc, Outbox outbox, ObjectMapper mapper, ReportLog reportLog) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.mapper = mapper;
+        this.reportLog = reportLog;
+    }
+
+    /** Parses the body (a workflow_run object) into {@link #RUN}; returns its idempotency key. */
+    public String key(Exchange exchange) throws JsonProcessingException {
+        Object body = exchange.getMessage().getBody();
+        JsonNode node = body instanceof JsonNode j ? j : mapper.readTree(exchange.getMessage().getBody(String.class));
+        RunSummary run = RunSummary.from(node, exchange.getProperty("repository", String.class));
+        exchange.setProperty(RUN, run);
+        exchange.setProperty("repository", run.repository());
+        exchange.setProperty("runId", run.runId());
+        // an operator's reprocess request (inbox) is handled again even when the attempt was seen before
+        if (exchange.getProperty("reprocess", false, Boolean.class)) {
+            return run.key() + "#reprocess#" + exchange.getExchangeId();
+        }
+        return run.key();
+    }
+
+    @Transactional
+    public long record(Exchange exchange) {
+        RunSummary run = exchange.getProperty(RUN, RunSummary.class);
+        jdbc.update("""
+                INSERT INTO phase4_metrics (run_id, repository, workflow_id, workflow_name, run_attempt, event, actor,
+                    head_branch, head_sha, html_url, status, conclusion, run_started_at, completed_at,
+                    duration_seconds, final_failure)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)
+                ON CONFLICT (run_id) DO UPDATE SET
+                    run_attempt = EXCLUDED.run_attempt, status = EXCLUDED.status, conclusion = EXCLUDED.conclusion,
+                    completed_at = EXCLUDED.completed_at, duration_seconds = EXCLUDED.duration_seconds,
+                    workflow_name = EXCLUDED.workflow_name, html_url = EXCLUDED.html_url,
+                    final_failure = false, updated_at = now()
+                """, run.runId(), run.repository(), run.workflowId(), run.workflowName(), run.attempt(), run.event(),
+                run.actor(), run.headBranch(), run.headSha(), run.htmlUrl(), run.status(), run.conclusion(),
+                ts(run.startedAt()), ts(run.completedAt()), run.durationSeconds());
+        long eventId = outbox.record("run_completed", run.repository(), run.runId(), run.attempt(), run.payload());
+        reportLog.append("detection", "run " + run.key() + " " + run.workflowName() + " completed: "
+                + run.conclusion() + " (seen by " + exchange.getProperty("seenBy", "?", String.class) + ")");
+        return eventId;
+    }
+
+    static Timestamp ts(Instant at) {
+        return at == null ? null : Timestamp.from(at);
+    }
+}

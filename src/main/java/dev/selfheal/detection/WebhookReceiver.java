@@ -1,0 +1,159 @@
+package dev.selfheal.detection;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.config.SelfhealProperties;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code POST /webhooks/github}: checks {@code X-Hub-Signature-256} (HMAC-SHA256 of the raw body, compared in
+ * constant time) before anything else, then parses. Sets {@link #OUTCOME}: {@code run} (a completed
+ * workflow_run of a watched repository: the body becomes the run object), {@code ping}, {@code ignored} or
+ * {@code refused} (the answer is already set: 401 bad signature, 400 malformed, 503 no secret configured).
+ */
+@Component("webhookReceiver")
+public class WebhookReceiver {
+
+    public static final String OUTCOME = "webhookOutcome";
+    public static final String ANSWER = "webhookAnswer";
+
+    private final byte[] secret;
+    private final List<String> watched;
+    private final ObjectMapper mapper;
+
+    public WebhookReceiver(SelfhealProperties properties, ObjectMapper mapper) {
+        String s = properties.github().webhookSecret();
+        this.secret = s == null || s.isBlank() ? null : s.getBytes(StandardCharsets.UTF_8);
+        this.watched = properties.github().repositories();
+        this.mapper = mapper;
+    }
+
+    public void receive(Exchange exchange) {
+        Message in = exchange.getMessage();
+        byte[] body = in.getBody(byte[].class);
+        String event = in.getHeader("X-GitHub-Event", String.class);
+        exchange.setProperty("deliveryId", in.getHeader("X-GitHub-Delivery", String.class));
+        exchange.setProperty("githubEvent", event);
+        exchange.setProperty("seenBy", "webhook");
+        if (secret == null) {
+            refuse(exchange, 503, "webhook secret not configured (selfheal.github.webhook-secret): nothing accepted");
+            return;
+        }
+        String signature = in.getHeader("X-Hub-Signature-256", String.class);
+        if (signature == null || signature.isBlank()) {
+            refuse(exchange, 401, "missing X-Hub-Signature-256 header");
+            return;
+        }
+        if (body == null || !signatureMatches(signature.trim(), body)) {
+            refuse(exchange, 401, "X-Hub-Signature-256 does not match the body signed with the webhook secret");
+            return;
+        }
+        if (exchange.getProperty("deliveryId") == null) {
+            refuse(exchange, 400, "missing X-GitHub-Delivery header");
+            return;
+        }
+        JsonNode payload;
+        try {
+            payload = mapper.readTree(body);
+            if (payload == null || !payload.isObject()) {
+                throw new IllegalArgumentException("the body is not a JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            refuse(exchange, 400, "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            return;
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            refuse(exchange, 400, "malformed JSON: " + e.getMessage());
+            return;
+        }
+        if ("ping".equals(event)) {
+            answer(exchange, "ping", 200, Map.of("pong", true, "zen", payload.path("zen").asText("")));
+            return;
+        }
+        if (!"workflow_run".equals(event)) {
+            answer(exchange, "ignored", 202, Map.of("ignored", "event " + event + " is not handled"));
+            return;
+        }
+        String repository = payload.path("repository").path("full_name").asText(null);
+        JsonNode run = payload.get("workflow_run");
+        if (run == null || !run.hasNonNull("id") || repository == null) {
+            refuse(exchange, 400, "workflow_run event without workflow_run.id or repository.full_name");
+            return;
+        }
+        if (!watched.isEmpty() && !watched.contains(repository)) {
+            answer(exchange, "ignored", 202, Map.of("ignored", repository + " is not in selfheal.github.repositories"));
+            return;
+        }
+        if (!"completed".equals(payload.path("action").asText())) {
+            answer(exchange, "ignored", 202, Map.of("ignored", "action " + payload.path("action").asText()));
+            return;
+        }
+        exchange.setProperty("repository", repository);
+        exchange.setProperty(OUTCOME, "run");
+        in.setBody(run);
+    }
+
+    /** The answer for an accepted or duplicate delivery, after the run was handed on. */
+    public void accepted(Exchange exchange) {
+        boolean duplicate = exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accepted", !duplicate);
+        if (duplicate) {
+            body.put("duplicate", "delivery " + exchange.getProperty("deliveryId") + " was already handled");
+        }
+        body.put("run", exchange.getProperty("runId"));
+        answer(exchange, duplicate ? "duplicate" : "run", duplicate ? 200 : 202, body);
+    }
+
+    /** Writes the answer set by {@link #receive} or {@link #accepted} as the HTTP response. */
+    public String respond(Exchange exchange) throws JsonProcessingException {
+        Message in = exchange.getMessage();
+        Object answer = exchange.getProperty(ANSWER);
+        int status = exchange.getProperty(Exchange.HTTP_RESPONSE_CODE, 202, Integer.class);
+        in.removeHeaders("*");
+        in.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        return mapper.writeValueAsString(answer);
+    }
+
+    boolean signatureMatches(String header, byte[] body) {
+        if (!header.startsWith("sha256=")) {
+            return false;
+        }
+        byte[] expected = ("sha256=" + HexFormat.of().formatHex(hmac(body))).getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private byte[] hmac(byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(body);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void refuse(Exchange exchange, int status, String error) {
+        answer(exchange, "refused", status, Map.of("error", error));
+    }
+
+    private void answer(Exchange exchange, String outcome, int status, Map<String, Object> body) {
+        exchange.setProperty(OUTCOME, outcome);
+        exchange.setProperty(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.setProperty(ANSWER, body);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.selfheal.recovery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.detection.RunSummary;
+import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.outbox.Outbox;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Recovery Handler: when a re-run of ours completes successfully, read the run back from GitHub to verify it,
+ * then mark the original failure recovered (time to recover kept), close the retry row and emit
+ * {@code recovered} (Slack completion report, audit). A re-run that failed again goes back to the retry engine.
+ */
+@Component("recoveryHandler")
+public class RecoveryHandler {
+
+    public static final String RERUN_ATTEMPT = "rerunAttempt";
+
+    private final JdbcTemplate jdbc;
+    private final Outbox outbox;
+    private final ObjectMapper mapper;
+    private final ReportLog reportLog;
+
+    public RecoveryHandler(JdbcTemplate jdbc, Outbox outbox, ObjectMapper mapper, ReportLog reportLog) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.mapper = mapper;
+        this.reportLog = reportLog;
+    }
+
+    /** True when this successful attempt is the result of one of our re-runs (sets the verification call). */
+    public boolean isOurRerun(Exchange exchange) {
+        RunSummary run = exchange.getProperty("run", RunSummary.class);
+        List<Integer> sent = jdbc.queryForList("SELECT attempt FROM phase4_retry_history WHERE original_run_id = ? "
+                + "AND status = 'sent' ORDER BY attempt DESC", Integer.class, run.runId());
+        if (sent.isEmpty()) {
+            return false;
+        }
+        exchange.setProperty(RERUN_ATTEMPT, sent.get(0));
+        exchange.setProperty("githubMethod", "GET");
+        exchange.setProperty("githubPath", "/repos/" + run.repository() + "/actions/runs/" + run.runId());
+        return true;
+    }
+
+    /** After reading the run back: recovered when GitHub confirms success, else recorded as unverified. */
+    @Transactional
+    public String verify(Exchange exchange) throws JsonProcessingException {
+        RunSummary reported = exchange.getProperty("run", RunSummary.class);
+        int attempt = exchange.getProperty(RERUN_ATTEMPT, Integer.class);
+        String body = exchange.getMessage().getBody(String.class);
+        RunSummary actual = body == null || body.isBlank() ? null
+                : RunSummary.from(mapper.readTree(body), reported.repository());
+        if (actual == null || !actual.succeeded()) {
+            String why = actual == null ? "GitHub could not be read" : "GitHub says " + actual.conclusion();
+            jdbc.update("UPDATE phase4_retry_history SET result = ? WHERE original_run_id = ? AND attempt = ?",
+                    "unverified: " + why, reported.runId(), attempt);
+            reportLog.append("retry", "run " + reported.key() + " reported success but verification failed: " + why);
+            return "unverified";
+        }
+        Instant firstSeen = jdbc.queryForObject("SELECT min(created_at) FROM phase4_retry_history "
+                + "WHERE original_run_id = ?", Timestamp.class, reported.runId()).toInstant();
+        Instant recoveredAt = actual.completedAt() != null ? actual.completedAt() : Instant.now();
+        long ttr = Math.max(0, Duration.between(firstSeen, recoveredAt).toSeconds());
+        jdbc.update("UPDATE phase4_retry_history SET status = 'succeeded', completed_at = now(), result = 'success' "
+                + "WHERE original_run_id = ? AND status = 'sent'", reported.runId());
+        jdbc.update("UPDATE phase4_metrics SET recovered = true, recovered_at = ?, final_failure = false, "
+                + "retry_count = GREATEST(retry_count, ?), conclusion = 'success', updated_at = now() "
+                + "WHERE run_id = ?", Timestamp.from(recoveredAt), attempt, reported.runId());
+        Map<String, Object> payload = actual.payload();
+        payload.put("attempts", attempt);
+        payload.put("timeToRecoverSeconds", ttr);
+        payload.put("verified", true);
+        String category = jdbc.queryForObject("SELECT category FROM phase4_retry_history WHERE original_run_id = ? "
+                + "ORDER BY attempt LIMIT 1", String.class, reported.runId());
+        payload.put("category", category);
+        outbox.record("recovered", actual.repository(), actual.runId(), actual.attempt(), payload);
+        reportLog.append("retry", "run " + reported.key() + " recovered after " + attempt + " re-run(s), "
+                + ttr + " s after the failure (verified on GitHub)");
+        return "recovered";
+    }
+}

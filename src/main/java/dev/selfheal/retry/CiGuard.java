@@ -1,0 +1,65 @@
+package dev.selfheal.retry;
+
+import dev.selfheal.policy.PolicyFiles;
+import dev.selfheal.policy.RetryPolicy;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * CI Guard, checked before every re-run is sent (seed: check_ci_guard, track_retry_counter): the per-run
+ * maximum, the global re-run budget per hour, never a non-retryable category, never our own retry loop (a
+ * workflow whose re-runs keep failing the same way). The defence against retry storms.
+ */
+@Component("ciGuard")
+public class CiGuard {
+
+    /** What was violated: {@code rule} is max_attempts, hourly_budget, non_retryable or retry_loop. */
+    public record Violation(String rule, String detail) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final RetryPolicy policy;
+
+    public CiGuard(JdbcTemplate jdbc, PolicyFiles policies) {
+        this.jdbc = jdbc;
+        this.policy = policies.retryPolicy();
+    }
+
+    public Optional<Violation> check(PendingRetry retry) {
+        int max = policy.run().maxAttempts();
+        if (retry.attempt() > max) {
+            return Optional.of(new Violation("max_attempts", "re-run " + retry.attempt() + " of run "
+                    + retry.runId() + " is over the maximum of " + max));
+        }
+        if (!policy.isRetryable(retry.category())) {
+            return Optional.of(new Violation("non_retryable", "category " + retry.category()
+                    + " is never re-run (phase4-retry-policy.json)"));
+        }
+        Integer lastHour = jdbc.queryForObject("SELECT count(*) FROM phase4_retry_history WHERE requested_at > "
+                + "now() - interval '1 hour' AND id <> ?", Integer.class, retry.id());
+        int budget = policy.guard().maxRetriesPerHour();
+        if (lastHour != null && lastHour >= budget) {
+            return Optional.of(new Violation("hourly_budget", lastHour + " re-runs sent in the last hour: the "
+                    + "budget of " + budget + " per hour is spent"));
+        }
+        Integer loopLimit = policy.guard().maxSameCauseFailures();
+        if (loopLimit != null) {
+            // other runs of the same workflow whose re-runs failed the same way within the hour
+            Integer sameCause = jdbc.queryForObject("""
+                    SELECT count(DISTINCT h.original_run_id) FROM phase4_retry_history h
+                      JOIN phase4_metrics m ON m.run_id = h.original_run_id
+                     WHERE h.status = 'failed' AND h.result = ? AND h.completed_at > now() - interval '1 hour'
+                       AND h.original_run_id <> ?
+                       AND (m.repository, m.workflow_id) IN (SELECT repository, workflow_id FROM phase4_metrics
+                                                             WHERE run_id = ?)""",
+                    Integer.class, retry.category(), retry.runId(), retry.runId());
+            if (sameCause != null && sameCause >= loopLimit) {
+                return Optional.of(new Violation("retry_loop", sameCause + " other runs of this workflow failed "
+                        + "again after a re-run with " + retry.category() + " within the hour: re-running is not "
+                        + "healing it"));
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,166 @@
+package dev.selfheal.retry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.detection.RunSummary;
+import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.github.GitHubApi;
+import dev.selfheal.github.GitHubDeadLetter;
+import dev.selfheal.github.GitHubRateLimit;
+import dev.selfheal.outbox.Outbox;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Sends the re-runs whose due time has come (seed: execute_retry, log_retry_result). A due row is claimed by
+ * flipping it to {@code sending} (SKIP LOCKED), so a restart or a second instance sends each re-run once; the
+ * guard is checked first; GitHub's answer decides the row's end: sent, dead letter (422/403/404: never retried,
+ * final failure), or back to pending until the rate limit resets.
+ */
+@Component("retryDispatcher")
+public class RetryDispatcher {
+
+    public static final String RETRY = "pendingRetry";
+    public static final String VIOLATION = "guardViolation";
+
+    private final JdbcTemplate jdbc;
+    private final Outbox outbox;
+    private final CiGuard guard;
+    private final RetryScheduler scheduler;
+    private final ReportLog reportLog;
+    private final ObjectMapper mapper;
+
+    public RetryDispatcher(JdbcTemplate jdbc, Outbox outbox, CiGuard guard, RetryScheduler scheduler,
+            ReportLog reportLog, ObjectMapper mapper) {
+        this.mapper = mapper;
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.guard = guard;
+        this.scheduler = scheduler;
+        this.reportLog = reportLog;
+    }
+
+    /** Claims up to 20 due re-runs. */
+    public List<PendingRetry> claimDue() {
+        return jdbc.query("""
+                UPDATE phase4_retry_history SET status = 'sending', requested_at = now()
+                 WHERE id IN (SELECT id FROM phase4_retry_history
+                               WHERE status = 'pending' AND due_at <= now()
+                               ORDER BY due_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+                RETURNING id, original_run_id, repository, attempt, category, reason, interval_seconds, due_at""",
+                (rs, i) -> new PendingRetry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
+                        rs.getString(5), rs.getString(6), rs.getDouble(7), rs.getTimestamp(8).toInstant()));
+    }
+
+    /** Route step: puts the claimed row and the GitHub call on the exchange; false when the guard blocks it. */
+    public boolean prepare(Exchange exchange) {
+        PendingRetry retry = exchange.getMessage().getBody(PendingRetry.class);
+        exchange.setProperty(RETRY, retry);
+        exchange.setProperty("repository", retry.repository());
+        exchange.setProperty("runId", retry.runId());
+        Optional<CiGuard.Violation> violation = guard.check(retry);
+        if (violation.isPresent()) {
+            exchange.setProperty(VIOLATION, violation.get());
+            return false;
+        }
+        exchange.setProperty(GitHubApi.METHOD, "POST");
+        exchange.setProperty(GitHubApi.PATH, retry.rerunPath());
+        exchange.getMessage().setBody(Map.of());
+        return true;
+    }
+
+    /** The guard said no: the re-run is not sent, the violation is recorded, the run is a final failure. */
+    @Transactional
+    public void blocked(Exchange exchange) {
+        PendingRetry retry = exchange.getProperty(RETRY, PendingRetry.class);
+        CiGuard.Violation v = exchange.getProperty(VIOLATION, CiGuard.Violation.class);
+        jdbc.update("UPDATE phase4_retry_history SET status = 'blocked', requested_at = NULL, completed_at = now(), "
+                + "result = ? WHERE id = ?", "guard: " + v.rule() + ": " + v.detail(), retry.id());
+        Map<String, Object> payload = runPayload(retry);
+        payload.put("rule", v.rule());
+        payload.put("detail", v.detail());
+        payload.put("attempt", retry.attempt());
+        payload.put("category", retry.category());
+        outbox.record("guard_violation", retry.repository(), retry.runId(), null, payload);
+        reportLog.append("retry", "run " + retry.repository() + "#" + retry.runId() + " re-run " + retry.attempt()
+                + " blocked by the CI guard (" + v.rule() + "): " + v.detail());
+        RunSummary run = RunSummary.fromPayload(mapper.valueToTree(payload));
+        scheduler.declareFinal(run, new Classification(retry.category(), null, retry.reason(), null, false,
+                "high", null), retry.attempt() - 1, "guard violation: " + v.rule());
+    }
+
+    /** After the POST: sent, dead-lettered (never retried) or waiting for the rate limit. */
+    @Transactional
+    public String afterRerun(Exchange exchange) {
+        PendingRetry retry = exchange.getProperty(RETRY, PendingRetry.class);
+        Integer status = exchange.getProperty(GitHubApi.STATUS, Integer.class);
+        if (exchange.getProperty(GitHubRateLimit.LIMITED, false, Boolean.class)) {
+            Instant resume = exchange.getProperty(GitHubRateLimit.RESUME_AT, Instant.class);
+            jdbc.update("UPDATE phase4_retry_history SET status = 'pending', requested_at = NULL, due_at = ?, "
+                    + "http_status = ? WHERE id = ?", Timestamp.from(resume), status, retry.id());
+            reportLog.append("retry", "run " + retry.repository() + "#" + retry.runId() + " re-run "
+                    + retry.attempt() + " waits for the GitHub rate limit until " + resume);
+            return "rate-limited";
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> failure = exchange.getProperty(GitHubDeadLetter.FAILURE, Map.class);
+        if (failure != null) {
+            String category = String.valueOf(failure.get("category"));
+            jdbc.update("UPDATE phase4_retry_history SET status = 'dead_letter', completed_at = now(), "
+                    + "http_status = ?, result = ? WHERE id = ?", failure.get("status"),
+                    category + ": " + failure.get("message"), retry.id());
+            RunSummary run = RunSummary.fromPayload(mapper.valueToTree(runPayload(retry)));
+            scheduler.declareFinal(run, new Classification(category, "http-" + failure.get("status"),
+                    String.valueOf(failure.get("message")), null, false, riskOf(category), null),
+                    retry.attempt() - 1, "the re-run request was refused: HTTP " + failure.get("status"));
+            return "dead-letter";
+        }
+        jdbc.update("UPDATE phase4_retry_history SET status = 'sent', retry_run_id = original_run_id, "
+                + "http_status = ? WHERE id = ?", status, retry.id());
+        jdbc.update("UPDATE phase4_metrics SET retry_count = GREATEST(retry_count, ?), updated_at = now() "
+                + "WHERE run_id = ?", retry.attempt(), retry.runId());
+        Map<String, Object> payload = runPayload(retry);
+        payload.put("attempt", retry.attempt());
+        payload.put("httpStatus", status);
+        payload.put("category", retry.category());
+        outbox.record("retry_sent", retry.repository(), retry.runId(), null, payload);
+        reportLog.append("retry", "run " + retry.repository() + "#" + retry.runId() + " re-run " + retry.attempt()
+                + " requested (HTTP " + status + ", waited " + retry.intervalSeconds() + " s, " + retry.category()
+                + ")");
+        return "sent";
+    }
+
+    /** The run's common event fields, from its metrics row. */
+    private Map<String, Object> runPayload(PendingRetry retry) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        jdbc.query("SELECT workflow_id, workflow_name, html_url, actor, conclusion, run_attempt FROM phase4_metrics "
+                + "WHERE run_id = ?", rs -> {
+                    p.put("repository", retry.repository());
+                    p.put("runId", retry.runId());
+                    p.put("runAttempt", rs.getInt(6));
+                    p.put("workflowId", rs.getObject(1));
+                    p.put("workflowName", rs.getString(2));
+                    p.put("htmlUrl", rs.getString(3));
+                    p.put("actor", rs.getString(4));
+                    p.put("conclusion", rs.getString(5));
+                }, retry.runId());
+        p.putIfAbsent("repository", retry.repository());
+        p.putIfAbsent("runId", retry.runId());
+        return p;
+    }
+
+    static String riskOf(String httpCategory) {
+        return switch (httpCategory) {
+            case "permission" -> "high";
+            case "configuration", "not_found" -> "medium";
+            default -> "high";
+        };
+    }
+}

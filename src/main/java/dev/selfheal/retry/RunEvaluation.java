@@ -1,0 +1,67 @@
+package dev.selfheal.retry;
+
+import dev.selfheal.detection.DetectionEvaluator;
+import dev.selfheal.detection.RunSummary;
+import dev.selfheal.outbox.Outbox;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * The retry engine's intake: it consumes {@code run_completed} events from the outbox (consumer {@code retry}),
+ * so a run handed on by the webhook, the poll or the inbox is evaluated once, also across a crash (the claim's
+ * lease runs out and another claim takes it) and with several instances (SKIP LOCKED).
+ */
+@Component("runEvaluation")
+public class RunEvaluation {
+
+    public static final String CONSUMER = "retry";
+    public static final String EVENT = "outboxEvent";
+    private static final Duration LEASE = Duration.ofMinutes(2);
+
+    private final Outbox outbox;
+    private final DetectionEvaluator detection;
+
+    public RunEvaluation(Outbox outbox, DetectionEvaluator detection) {
+        this.outbox = outbox;
+        this.detection = detection;
+    }
+
+    public List<Outbox.Event> claim() {
+        return outbox.claim(CONSUMER, 20, LEASE);
+    }
+
+    /** Route step: the claimed event becomes the run under evaluation. */
+    public RunSummary begin(Exchange exchange) {
+        Outbox.Event event = exchange.getMessage().getBody(Outbox.Event.class);
+        RunSummary run = RunSummary.fromPayload(event.payload());
+        exchange.setProperty(EVENT, event);
+        exchange.setProperty("run", run);
+        exchange.setProperty("repository", run.repository());
+        exchange.setProperty("runId", run.runId());
+        exchange.setProperty("runAttempt", run.attempt());
+        return run;
+    }
+
+    public void done(Exchange exchange) {
+        Outbox.Event event = exchange.getProperty(EVENT, Outbox.Event.class);
+        outbox.done(event.id(), CONSUMER);
+    }
+
+    /** The evaluation broke (GitHub down past its redeliveries, a bug): try the event again later. */
+    public void failed(Exchange exchange) {
+        Outbox.Event event = exchange.getProperty(EVENT, Outbox.Event.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause instanceof DataAccessException) {
+            detection.databaseWriteFailed(cause);
+        }
+        if (event != null) {
+            long backoff = Math.min(600, 10L << Math.min(event.attempts(), 6));
+            outbox.retryAt(event.id(), CONSUMER, Instant.now().plusSeconds(backoff),
+                    cause == null ? "unknown" : cause.toString());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.selfheal.scheduling;
+
+import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.github.GitHubApi;
+import dev.selfheal.github.GitHubDeadLetter;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Scheduling Layer: workflow_dispatch self-triggers ({@code selfheal.scheduling.dispatches}, entries
+ * {@code owner/repo:workflow@ref}, workflow = file name or id) fired by Quartz, and reprocessing dispatches. The
+ * seed's 422 "Workflow does not have 'workflow_dispatch' trigger" is a configuration error: never retried,
+ * recorded (dead_letter event) with the fix.
+ */
+@Component("workflowDispatches")
+public class WorkflowDispatches {
+
+    private static final Pattern TARGET = Pattern.compile("([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+):([^@\\s]+)@(\\S+)");
+
+    public record Target(String repository, String workflow, String ref) {
+    }
+
+    private final List<Target> targets;
+    private final ReportLog reportLog;
+
+    public WorkflowDispatches(@Value("${selfheal.scheduling.dispatches:}") List<String> configured,
+            ReportLog reportLog) {
+        this.reportLog = reportLog;
+        this.targets = configured.stream().map(String::trim).filter(s -> !s.isEmpty()).map(WorkflowDispatches::parse)
+                .toList();
+    }
+
+    static Target parse(String text) {
+        Matcher m = TARGET.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("selfheal.scheduling.dispatches: '" + text
+                    + "' is not owner/repo:workflow@ref (e.g. acme/api:nightly.yml@main)");
+        }
+        return new Target(m.group(1), m.group(2), m.group(3));
+    }
+
+    public List<Target> targets() {
+        return targets;
+    }
+
+    /** Route step: the body (a Target or its text) becomes the dispatch call. */
+    public void prepare(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        Target t = body instanceof Target target ? target : parse(exchange.getMessage().getBody(String.class));
+        exchange.setProperty("repository", t.repository());
+        exchange.setProperty("dispatchTarget", t);
+        exchange.setProperty(GitHubApi.METHOD, "POST");
+        exchange.setProperty(GitHubApi.PATH, "/repos/" + t.repository() + "/actions/workflows/" + t.workflow()
+                + "/dispatches");
+        exchange.getMessage().setBody(Map.of("ref", t.ref()));
+    }
+
+    /** Route step after the call: logs the outcome (a refusal was already dead-lettered with its fix). */
+    public String result(Exchange exchange) {
+        Target t = exchange.getProperty("dispatchTarget", Target.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> failure = exchange.getProperty(GitHubDeadLetter.FAILURE, Map.class);
+        String line = failure == null
+                ? "dispatched " + t.workflow() + " on " + t.repository() + "@" + t.ref()
+                : "dispatch of " + t.workflow() + " on " + t.repository() + " refused: HTTP " + failure.get("status")
+                        + " " + failure.get("category") + ": " + failure.get("message") + " -> fix: "
+                        + failure.get("fix");
+        reportLog.append("detection", line);
+        return failure == null ? "dispatched" : "refused";
+    }
+}
