@@ -181,8 +181,12 @@ public class AuditTickets {
             o.put("sha256", sha != null && sha.matches("[0-9a-f]{64}") ? sha : null);
         }
 
-        Integer status = p.path("status").canConvertToInt() && p.path("status").isNumber() ? p.get("status").asInt()
-                : p.path("httpStatus").isNumber() ? p.get("httpStatus").asInt() : null;
+        Integer status = null;
+        if (p.path("status").isNumber()) {
+            status = p.get("status").asInt();
+        } else if (p.path("httpStatus").isNumber()) {
+            status = p.get("httpStatus").asInt();
+        }
         ObjectNode error = t.putObject("error");
         if (status != null) {
             error.put("code", status);

@@ -6,6 +6,7 @@ import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,6 +21,7 @@ public class RiskLevels {
 
     private final Map<String, RetryPolicy.Category> categories;
 
+    @Autowired
     public RiskLevels(PolicyFiles policies) {
         this(policies.retryPolicy().categories());
     }
