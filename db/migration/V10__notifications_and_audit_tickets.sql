@@ -29,7 +29,8 @@ CREATE INDEX phase4_notifications_event_idx ON phase4_notifications (event_id, c
 
 CREATE TABLE phase4_audit_tickets (
     event_id     bigint      PRIMARY KEY REFERENCES phase4_events (id) ON DELETE CASCADE,
-    ticket_id    text        NOT NULL UNIQUE,
+    -- unique within its day folder by construction; not a key (a data dir can be moved or restored)
+    ticket_id    text        NOT NULL,
     json_path    text        NOT NULL,
     md_path      text        NOT NULL,
     risk_level   text        NOT NULL,

@@ -32,9 +32,12 @@ public class NotificationDispatcher {
     private final SlackWebhook slack;
     private final NotificationRecords records;
     private final AuditTickets tickets;
+    private final boolean githubWritable;
 
     public NotificationDispatcher(Outbox outbox, NotificationProperties properties, SlackWebhook slack,
-            NotificationRecords records, AuditTickets tickets) {
+            NotificationRecords records, AuditTickets tickets, dev.selfheal.config.SelfhealProperties selfheal) {
+        // without a token every issue call would fail with 401 and queue the notification for ever
+        this.githubWritable = selfheal.github().hasToken();
         this.outbox = outbox;
         this.properties = properties;
         this.slack = slack;
@@ -69,7 +72,7 @@ public class NotificationDispatcher {
                 return;
             }
         }
-        boolean hasRepository = e.repository() != null && !e.repository().isBlank();
+        boolean hasRepository = githubWritable && e.repository() != null && !e.repository().isBlank();
         d.issuePrimary = ISSUE_EVENTS.contains(e.type()) && hasRepository;
         d.issueFallbackAllowed = !SUCCESS_EVENTS.contains(e.type()) && hasRepository;
         if (d.issuePrimary) {

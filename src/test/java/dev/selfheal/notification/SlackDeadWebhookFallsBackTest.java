@@ -99,7 +99,7 @@ class SlackDeadWebhookFallsBackTest {
         assertThat(outcomes(second, "github_issue")).containsExactly("sent");
         github.verify(2, postRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues")));
         assertThat(jdbc.queryForObject("SELECT count(*) FROM phase4_events WHERE event_type = 'detection' "
-                + "AND payload->>'ruleId' = 'slack-webhook-dead' AND payload->>'detail' LIKE '%channel_not_found%'",
-                Integer.class)).isEqualTo(1);
+                + "AND payload->>'ruleId' = 'slack-webhook-dead' AND payload->>'detail' LIKE '%channel_not_found%' "
+                + "AND id > ?", Integer.class, first)).isEqualTo(1);
     }
 }
