@@ -44,12 +44,26 @@ public class GitHubSandbox implements AutoCloseable {
     public static final String DETERMINISTIC_LOG = "Tests run: 120, Failures: 3, Errors: 0, Skipped: 0\n"
             + "[ERROR] BUILD FAILURE\n##[error]Process completed with exit code 1.";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GitHubSandbox.class);
+
     private final WireMockServer server;
+    /** Slack messages the sandbox received, newest last (the demo shows them; the request journal is off). */
+    private final java.util.Deque<String> slackMessages = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     public GitHubSandbox(int port) {
         this.server = new WireMockServer(options().bindAddress("127.0.0.1").port(port)
                 .disableRequestJournal().asynchronousResponseEnabled(false));
+        server.addMockServiceRequestListener((request, response) -> {
+            if (request.getUrl().startsWith(SLACK_PATH)) {
+                String body = request.getBodyAsString();
+                slackMessages.addLast(body);
+                while (slackMessages.size() > 100) {
+                    slackMessages.pollFirst();
+                }
+                LOG.info("Slack message captured by the sandbox: {}", body);
+            }
+        });
         server.start();
         seedDemo();
     }
@@ -60,6 +74,11 @@ public class GitHubSandbox implements AutoCloseable {
 
     public String apiUrl() {
         return "http://127.0.0.1:" + server.port();
+    }
+
+    /** The Slack messages received so far (at most the last 100), oldest first. */
+    public List<String> slackMessages() {
+        return List.copyOf(slackMessages);
     }
 
     public String slackWebhookUrl() {

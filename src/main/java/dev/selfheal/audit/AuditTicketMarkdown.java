@@ -1,0 +1,73 @@
+package dev.selfheal.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.springframework.stereotype.Component;
+
+/** The Markdown twin of an audit ticket, for people: the same fields as the JSON, as tables. */
+@Component
+public class AuditTicketMarkdown {
+
+    public String render(JsonNode t) {
+        StringBuilder b = new StringBuilder();
+        JsonNode run = t.path("run");
+        JsonNode error = t.path("error");
+        JsonNode cls = t.path("classification");
+        JsonNode links = t.path("links");
+        b.append("# Audit ticket ").append(t.path("ticketId").asText()).append("\n\n");
+        b.append("**Risk level: ").append(t.path("riskLevel").asText().toUpperCase()).append("** — ")
+                .append(t.path("event").path("type").asText()).append(" (event ")
+                .append(t.path("event").path("id").asText()).append(", ")
+                .append(t.path("event").path("occurredAt").asText()).append(")\n\n");
+        b.append("Created ").append(t.path("createdAt").asText()).append(" (UTC).\n\n");
+        b.append("## Run\n\n| Field | Value |\n|---|---|\n");
+        row(b, "Repository", run.path("repository"));
+        row(b, "Workflow", run.path("workflow"));
+        row(b, "Run id", run.path("runId"));
+        row(b, "Run URL", run.path("runUrl"));
+        row(b, "Attempt", run.path("attempt"));
+        row(b, "Time (UTC)", run.path("time"));
+        row(b, "Actor", run.path("actor"));
+        row(b, "Result", run.path("result"));
+        row(b, "Duration (s)", run.path("durationSeconds"));
+        b.append("\n## Error\n\n| Field | Value |\n|---|---|\n");
+        row(b, "Code", error.path("code"));
+        row(b, "Message", error.path("message"));
+        row(b, "Time (UTC)", error.path("time"));
+        row(b, "Run id", error.path("runId"));
+        b.append("\n## Classification\n\n| By | Value |\n|---|---|\n");
+        JsonNode http = cls.path("byHttpCode");
+        b.append("| HTTP code | ").append(http.path("status").isNull() ? "-" : http.path("status").asText())
+                .append(" (").append(http.path("class").asText()).append(", ").append(http.path("meaning").asText())
+                .append(") |\n");
+        row(b, "Cause", cls.path("byCause").path("category"));
+        row(b, "Rule", cls.path("byCause").path("rule"));
+        row(b, "Matched line", cls.path("byCause").path("matchedLine"));
+        b.append("\n## Artifacts\n\n");
+        if (t.path("artifacts").isEmpty()) {
+            b.append("None collected.\n");
+        } else {
+            b.append("| Name | Size (bytes) | SHA-256 |\n|---|---|---|\n");
+            for (JsonNode a : t.path("artifacts")) {
+                b.append("| ").append(cell(a.path("name"))).append(" | ").append(cell(a.path("sizeBytes")))
+                        .append(" | ").append(cell(a.path("sha256"))).append(" |\n");
+            }
+        }
+        b.append("\n## What Selfheal did\n\n").append(t.path("selfhealAction").asText()).append("\n");
+        b.append("\n## Links\n\n| Where | Link |\n|---|---|\n");
+        row(b, "Slack", links.path("slack"));
+        row(b, "GitHub issue", links.path("githubIssue"));
+        row(b, "This ticket", links.path("markdown"));
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String name, JsonNode value) {
+        b.append("| ").append(name).append(" | ").append(cell(value)).append(" |\n");
+    }
+
+    private static String cell(JsonNode v) {
+        if (v == null || v.isMissingNode() || v.isNull() || v.asText().isEmpty()) {
+            return "-";
+        }
+        return v.asText().replace("|", "\\|").replace("\r", "").replace("\n", "<br>");
+    }
+}

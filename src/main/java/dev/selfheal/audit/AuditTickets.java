@@ -1,0 +1,284 @@
+package dev.selfheal.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.selfheal.evidence.AtomicFiles;
+import dev.selfheal.evidence.ReportFolders;
+import dev.selfheal.evidence.Sanitizer;
+import dev.selfheal.notification.NotificationProperties;
+import dev.selfheal.outbox.Outbox;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The seed's Audit Generator: one ticket per audited event, {@code audit_tickets/audit_ticket_YYYYMMDD_HHMMSS.json}
+ * and {@code .md} in the day's report folder (JST date in folder and name, UTC inside). A second ticket in the same
+ * second gets {@code _2}, {@code _3}, ...: {@link AtomicFiles#writeNew} never overwrites. One ticket per event
+ * ({@code phase4_audit_tickets}), so a repeated delivery does not write a second one. The notification layer adds
+ * the Slack and issue links once it has them.
+ */
+@Component
+public class AuditTickets {
+
+    public static final String CONSUMER = "audit";
+    public static final Set<String> AUDITED_EVENTS = Set.of("final_failure", "dead_letter", "guard_violation",
+            "killswitch", "rollback");
+    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
+            .withZone(ReportFolders.JST);
+
+    private final ReportFolders folders;
+    private final Sanitizer sanitizer;
+    private final RiskLevels risks;
+    private final JdbcTemplate jdbc;
+    private final AuditTicketMarkdown markdown;
+    private final String linkBase;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public AuditTickets(ReportFolders folders, Sanitizer sanitizer, RiskLevels risks, JdbcTemplate jdbc,
+            AuditTicketMarkdown markdown, NotificationProperties properties) {
+        this.folders = folders;
+        this.sanitizer = sanitizer;
+        this.risks = risks;
+        this.jdbc = jdbc;
+        this.markdown = markdown;
+        String base = properties.auditTicketBaseUrl();
+        this.linkBase = base == null || base.isBlank() ? "docs/reports/" : base.endsWith("/") ? base : base + "/";
+    }
+
+    /** Whether the audit consumer writes a ticket for this event (not for dead letters of its own calls). */
+    public static boolean audited(Outbox.Event e) {
+        String route = e.payload().path("route").asText("");
+        return AUDITED_EVENTS.contains(e.type())
+                && !("dead_letter".equals(e.type()) && (route.startsWith("notification-") || route.startsWith("audit-")));
+    }
+
+    /** Writes the ticket of one event (once); returns the JSON file, or null when the event is not audited. */
+    @Transactional
+    public Path write(Outbox.Event e) throws IOException {
+        if (!audited(e)) {
+            return null;
+        }
+        List<String> existing = jdbc.queryForList("SELECT json_path FROM phase4_audit_tickets WHERE event_id = ?",
+                String.class, e.id());
+        if (!existing.isEmpty()) {
+            return folders.root().resolve(existing.get(0));
+        }
+        Instant now = folders.now();
+        Path dir = folders.dayFolder(now, "audit_tickets");
+        String base = "audit_ticket_" + NAME.format(now);
+        ObjectNode ticket = build(e, now);
+        for (int n = 1; ; n++) {
+            String id = n == 1 ? base : base + "_" + n;
+            Path jsonFile = dir.resolve(id + ".json");
+            Path mdFile = dir.resolve(id + ".md");
+            ticket.put("ticketId", id);
+            ((ObjectNode) ticket.get("links")).put("markdown", linkBase + relative(mdFile));
+            ObjectNode clean = (ObjectNode) sanitizer.sanitize(ticket);
+            if (AtomicFiles.writeNew(jsonFile, json.writeValueAsBytes(clean))) {
+                AtomicFiles.write(mdFile, markdown.render(clean).getBytes(StandardCharsets.UTF_8));
+                jdbc.update("INSERT INTO phase4_audit_tickets (event_id, ticket_id, json_path, md_path, risk_level) "
+                        + "VALUES (?, ?, ?, ?, ?)", e.id(), id, relative(jsonFile), relative(mdFile),
+                        clean.get("riskLevel").asText());
+                return jsonFile;
+            }
+        }
+    }
+
+    /** The link to an event's ticket (Markdown) for messages and issues, or null while there is none. */
+    public String linkFor(long eventId) {
+        List<String> md = jdbc.queryForList("SELECT md_path FROM phase4_audit_tickets WHERE event_id = ?",
+                String.class, eventId);
+        return md.isEmpty() ? null : linkBase + md.get(0);
+    }
+
+    /**
+     * Adds the Slack and GitHub issue links to an event's ticket, rewriting both files atomically (the row lock
+     * keeps two instances from rewriting at once). Null values leave a link as it is.
+     */
+    @Transactional
+    public void addLinks(long eventId, String slack, String issueUrl) {
+        List<String> paths = jdbc.queryForList("SELECT json_path FROM phase4_audit_tickets WHERE event_id = ? FOR UPDATE",
+                String.class, eventId);
+        if (paths.isEmpty()) {
+            return;
+        }
+        Path jsonFile = folders.root().resolve(paths.get(0));
+        try {
+            ObjectNode ticket = (ObjectNode) json.readTree(jsonFile.toFile());
+            ObjectNode links = (ObjectNode) ticket.get("links");
+            if (slack != null) {
+                links.put("slack", sanitizer.sanitize(slack));
+            }
+            if (issueUrl != null) {
+                links.put("githubIssue", sanitizer.sanitize(issueUrl));
+            }
+            AtomicFiles.write(jsonFile, json.writeValueAsBytes(ticket));
+            Path mdFile = jsonFile.resolveSibling(ticket.get("ticketId").asText() + ".md");
+            AtomicFiles.write(mdFile, markdown.render(ticket).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException("cannot add links to " + jsonFile, ex);
+        }
+    }
+
+    ObjectNode build(Outbox.Event e, Instant now) {
+        JsonNode p = e.payload();
+        ObjectNode t = json.createObjectNode();
+        t.put("schemaVersion", 1);
+        t.put("ticketId", "");
+        t.put("createdAt", ReportFolders.utc(now));
+        ObjectNode event = t.putObject("event");
+        event.put("id", e.id());
+        event.put("type", e.type());
+        event.put("occurredAt", ReportFolders.utc(e.occurredAt()));
+
+        ObjectNode run = t.putObject("run");
+        run.put("repository", e.repository() != null ? e.repository() : text(p, "repository"));
+        if (e.runId() != null) {
+            run.put("runId", e.runId());
+        } else {
+            run.putNull("runId");
+        }
+        run.put("runUrl", text(p, "htmlUrl"));
+        if (e.runAttempt() != null) {
+            run.put("attempt", e.runAttempt());
+        } else if (p.path("runAttempt").canConvertToInt() && p.hasNonNull("runAttempt")) {
+            run.put("attempt", p.get("runAttempt").asInt());
+        } else {
+            run.putNull("attempt");
+        }
+        run.put("workflow", text(p, "workflowName"));
+        run.put("time", utcOrNull(text(p, "completedAt") != null ? text(p, "completedAt") : text(p, "startedAt")));
+        run.put("actor", text(p, "actor"));
+        run.put("result", text(p, "conclusion"));
+        if (p.path("durationSeconds").isNumber()) {
+            run.put("durationSeconds", p.get("durationSeconds").asDouble());
+        } else {
+            run.putNull("durationSeconds");
+        }
+
+        ArrayNode artifacts = t.putArray("artifacts");
+        for (JsonNode a : p.path("artifacts")) {
+            ObjectNode o = artifacts.addObject();
+            o.put("name", a.path("name").asText("?"));
+            if (a.path("sizeBytes").isNumber() || a.path("size_in_bytes").isNumber()) {
+                o.put("sizeBytes", a.has("sizeBytes") ? a.get("sizeBytes").asLong() : a.get("size_in_bytes").asLong());
+            } else {
+                o.putNull("sizeBytes");
+            }
+            String sha = a.path("sha256").asText(null);
+            o.put("sha256", sha != null && sha.matches("[0-9a-f]{64}") ? sha : null);
+        }
+
+        Integer status = null;
+        if (p.path("status").isNumber()) {
+            status = p.get("status").asInt();
+        } else if (p.path("httpStatus").isNumber()) {
+            status = p.get("httpStatus").asInt();
+        }
+        ObjectNode error = t.putObject("error");
+        if (status != null) {
+            error.put("code", status);
+        } else {
+            error.putNull("code");
+        }
+        error.put("message", first(p, "message", "reason", "detail", "matchedLine"));
+        error.put("time", ReportFolders.utc(e.occurredAt()));
+        if (e.runId() != null) {
+            error.put("runId", e.runId());
+        } else {
+            error.putNull("runId");
+        }
+
+        ObjectNode byHttp = t.putObject("classification").putObject("byHttpCode");
+        if (status != null) {
+            byHttp.put("status", status);
+        } else {
+            byHttp.putNull("status");
+        }
+        byHttp.put("class", status == null ? "none" : (status / 100) + "xx");
+        byHttp.put("meaning", status == null ? "no HTTP answer involved" : RiskLevels.causeOfHttpStatus(status));
+        ObjectNode byCause = ((ObjectNode) t.get("classification")).putObject("byCause");
+        byCause.put("category", cause(e));
+        byCause.put("rule", first(p, "ruleId", "rule"));
+        byCause.put("matchedLine", text(p, "matchedLine"));
+
+        t.put("riskLevel", risks.riskOf(e));
+        t.put("selfhealAction", action(e));
+        ObjectNode links = t.putObject("links");
+        links.putNull("slack");
+        links.putNull("githubIssue");
+        links.put("markdown", "");
+        return t;
+    }
+
+    private static String cause(Outbox.Event e) {
+        JsonNode p = e.payload();
+        return switch (e.type()) {
+            case "guard_violation" -> "guard:" + p.path("rule").asText("unknown");
+            case "killswitch" -> "killswitch";
+            case "rollback" -> "rollback";
+            default -> p.path("category").asText("unknown");
+        };
+    }
+
+    private static String action(Outbox.Event e) {
+        JsonNode p = e.payload();
+        return switch (e.type()) {
+            case "final_failure" -> "Re-ran " + p.path("attempts").asText("0") + " time(s), then stopped and "
+                    + "notified (Slack, GitHub issue).";
+            case "guard_violation" -> "Stopped automatic re-runs (guard " + p.path("rule").asText("?")
+                    + ") and notified (Slack, GitHub issue).";
+            case "dead_letter" -> "Did not retry the GitHub call " + p.path("method").asText("") + " "
+                    + p.path("url").asText("") + " and notified.";
+            case "killswitch" -> "Tripped the kill switch: automatic actions stopped.";
+            case "rollback" -> "Rolled back.";
+            default -> "Recorded.";
+        };
+    }
+
+    private String relative(Path file) {
+        return folders.root().relativize(file).toString().replace('\\', '/');
+    }
+
+    private static String utcOrNull(String iso) {
+        if (iso == null) {
+            return null;
+        }
+        try {
+            return ReportFolders.utc(Instant.parse(iso));
+        } catch (RuntimeException ex) {
+            return null;
+        }
+    }
+
+    private static String first(JsonNode p, String... keys) {
+        for (String k : keys) {
+            String v = text(p, k);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static String text(JsonNode p, String field) {
+        JsonNode v = p.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    static boolean exists(Path p) {
+        return Files.exists(p);
+    }
+}
