@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,9 +37,18 @@ public class Sanitizer {
     static final String OWN_SECRET = "selfheal-secret";
 
     private final String maskFormat;
-    private final List<CompiledRule> rules;
+    private final boolean verify;
+    /** Rules whose regex can span lines (private key blocks): run over the whole text. */
+    private final List<CompiledRule> multiLineRules;
+    /** Every other rule: run per line, only on lines holding one of its keywords. */
+    private final List<CompiledRule> lineRules;
+    private final List<CompiledRule> alwaysRules;
+    /** ASCII char (both cases) to the keywords starting with it. */
+    private final Keyword[][] keywordTable = new Keyword[128][];
     private final List<Pattern> allowlist;
     private final List<String> ownSecrets;
+    private final List<SplitSecret> splitSecrets;
+    private volatile Consumer<String> history;
 
     @Autowired
     public Sanitizer(PolicyFiles policies, SelfhealProperties properties, Environment environment) {
@@ -46,9 +57,96 @@ public class Sanitizer {
 
     public Sanitizer(MaskRules maskRules, List<String> secrets) {
         this.maskFormat = maskRules.mask();
-        this.rules = maskRules.rules().stream().map(CompiledRule::new).toList();
+        this.verify = maskRules.verify() == null || maskRules.verify();
+        List<CompiledRule> all = maskRules.rules().stream().map(CompiledRule::new).toList();
+        this.multiLineRules = all.stream().filter(r -> r.multiLine).toList();
+        this.lineRules = all.stream().filter(r -> !r.multiLine).toList();
+        this.alwaysRules = lineRules.stream().filter(r -> r.keywords.isEmpty()).toList();
+        List<List<Keyword>> table = new ArrayList<>();
+        for (int c = 0; c < 128; c++) {
+            table.add(new ArrayList<>());
+        }
+        for (int r = 0; r < lineRules.size(); r++) {
+            for (String k : lineRules.get(r).keywords) {
+                char first = k.charAt(0);
+                if (first >= 128) {
+                    throw new IllegalArgumentException("mask rule " + lineRules.get(r).id
+                            + ": keywords must start with an ASCII character");
+                }
+                Keyword kw = new Keyword(k, r);
+                table.get(Character.toLowerCase(first)).add(kw);
+                if (Character.toUpperCase(first) != Character.toLowerCase(first)) {
+                    table.get(Character.toUpperCase(first)).add(kw);
+                }
+            }
+        }
+        for (int c = 0; c < 128; c++) {
+            keywordTable[c] = table.get(c).isEmpty() ? null : table.get(c).toArray(Keyword[]::new);
+        }
         this.allowlist = maskRules.allowlist().stream().map(Pattern::compile).toList();
         this.ownSecrets = encodedVariants(secrets);
+        this.splitSecrets = secrets.stream().filter(s -> s != null && s.length() >= 6)
+                .flatMap(s -> java.util.stream.Stream.of(s,
+                        Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8))))
+                .distinct().map(SplitSecret::new).toList();
+    }
+
+    private record Keyword(String text, int rule) {
+    }
+
+    /**
+     * An own secret broken over lines (a log wrapping a long value, an echo split in two): GitHub's {@code ***}
+     * masking misses these. Every split leaves one half of the secret intact, so only around an occurrence of a
+     * half is the (slower) pattern with optional line breaks between characters tried.
+     */
+    private final class SplitSecret {
+        final String firstHalf;
+        final String secondHalf;
+        final Pattern pattern;
+        final int length;
+
+        SplitSecret(String secret) {
+            this.length = secret.length();
+            this.firstHalf = secret.substring(0, length / 2);
+            this.secondHalf = secret.substring(length / 2);
+            // a break: optional spaces, newline, an optional GitHub log timestamp, optional spaces
+            String gap = "(?:[ \\t]*\\r?\\n(?:\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z )?[ \\t]*)?";
+            StringBuilder regex = new StringBuilder();
+            for (int i = 0; i < length; i++) {
+                if (i > 0) {
+                    regex.append(gap);
+                }
+                regex.append(Pattern.quote(String.valueOf(secret.charAt(i))));
+            }
+            this.pattern = Pattern.compile(regex.toString());
+        }
+
+        /** Number of split occurrences; when {@code out} is given it receives the text with them masked. */
+        int find(String text, StringBuilder out) {
+            int first = text.indexOf(firstHalf);
+            int second = text.indexOf(secondHalf);
+            if (first < 0 && second < 0) {
+                return 0;
+            }
+            int window = length * 40 + 256;
+            int from = Math.max(0, Math.min(first < 0 ? Integer.MAX_VALUE : first,
+                    second < 0 ? Integer.MAX_VALUE : second) - window);
+            Matcher m = pattern.matcher(text);
+            m.region(from, text.length());
+            int count = 0;
+            int last = 0;
+            while (m.find()) {
+                if (out != null) {
+                    out.append(text, last, m.start()).append(mask(OWN_SECRET));
+                }
+                last = m.end();
+                count++;
+            }
+            if (out != null && count > 0) {
+                out.append(text, last, text.length());
+            }
+            return count;
+        }
     }
 
     private static List<String> ownSecrets(SelfhealProperties properties, Environment environment) {
@@ -81,29 +179,184 @@ public class Sanitizer {
         if (text == null || text.isEmpty()) {
             return text;
         }
+        return scan(text, null);
+    }
+
+    /**
+     * Verify before release: sanitizes, scans the output again and returns it only when nothing matches any
+     * more; otherwise nothing is released (fail closed), the refusal goes to the sanitization history and a
+     * {@link SanitizationRefusedException} names the rules still matching (never the text).
+     */
+    public String release(String text, String destination) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        Map<String, Integer> counts = new TreeMap<>();
+        String out = scan(text, counts);
+        if (verify) {
+            Map<String, Integer> left = findings(out);
+            if (!left.isEmpty()) {
+                record("REFUSED destination=" + destination + " bytes=" + text.length() + " still_matching=" + left
+                        + " masked=" + counts);
+                throw new SanitizationRefusedException(destination, left);
+            }
+        }
+        if (!counts.isEmpty()) {
+            record("released destination=" + destination + " bytes=" + text.length() + " masked=" + counts);
+        }
+        return out;
+    }
+
+    /** What still matches in {@code text}: rule id (or {@value #OWN_SECRET}) to count. Empty when clean. */
+    public Map<String, Integer> findings(String text) {
+        Map<String, Integer> found = new TreeMap<>();
+        if (text == null || text.isEmpty()) {
+            return found;
+        }
+        for (String secret : ownSecrets) {
+            if (text.contains(secret)) {
+                found.merge(OWN_SECRET, 1, Integer::sum);
+            }
+        }
+        for (SplitSecret split : splitSecrets) {
+            if (split.find(text, null) > 0) {
+                found.merge(OWN_SECRET, 1, Integer::sum);
+            }
+        }
+        forEachRuleMatch(text, (rule, start, end) -> found.merge(rule.id, 1, Integer::sum));
+        return found;
+    }
+
+    /** Where the sanitization history goes (the day log "sanitization", wired by {@link ReportLog}). */
+    public void recordHistoryIn(Consumer<String> history) {
+        this.history = history;
+    }
+
+    private void record(String line) {
+        Consumer<String> h = history;
+        if (h != null) {
+            h.accept(line);
+        }
+    }
+
+    /**
+     * Own secrets first (exact, encoded, then split across lines), then rules that may span lines over the
+     * whole text, then line by line only the rules whose keyword occurs in that line (one pass over the chars
+     * with a first-char table: most lines of a CI log have no keyword and are copied untouched).
+     */
+    private String scan(String text, Map<String, Integer> counts) {
         String out = text;
         for (String secret : ownSecrets) {
             if (out.contains(secret)) {
+                if (counts != null) {
+                    counts.merge(OWN_SECRET, 1, Integer::sum);
+                }
                 out = out.replace(secret, mask(OWN_SECRET));
             }
         }
-        String lower = null;
-        for (CompiledRule rule : rules) {
-            if (!rule.keywords.isEmpty()) {
-                if (lower == null) {
-                    lower = out.toLowerCase(Locale.ROOT);
+        for (SplitSecret split : splitSecrets) {
+            StringBuilder masked = new StringBuilder();
+            int n = split.find(out, masked);
+            if (n > 0) {
+                if (counts != null) {
+                    counts.merge(OWN_SECRET, n, Integer::sum);
                 }
-                if (!rule.anyKeywordIn(lower)) {
-                    continue;
-                }
-            }
-            String masked = rule.apply(out, this);
-            if (masked != out) {
-                out = masked;
-                lower = null;
+                out = masked.toString();
             }
         }
-        return out;
+        for (CompiledRule rule : multiLineRules) {
+            if (rule.keywords.isEmpty() || rule.anyKeywordAnyCase(out)) {
+                out = rule.apply(out, 0, out.length(), this, counts);
+            }
+        }
+        StringBuilder[] result = {null};
+        int[] copied = {0};
+        String source = out;
+        forEachHitLine(source, (lineStart, lineEnd, hitRules) -> {
+            String line = source.substring(lineStart, lineEnd);
+            String masked = line;
+            for (CompiledRule rule : hitRules) {
+                masked = rule.apply(masked, 0, masked.length(), this, counts);
+            }
+            if (!masked.equals(line)) {
+                if (result[0] == null) {
+                    result[0] = new StringBuilder(source.length() + 256);
+                }
+                result[0].append(source, copied[0], lineStart).append(masked);
+                copied[0] = lineEnd;
+            }
+        });
+        if (result[0] == null) {
+            return out;
+        }
+        return result[0].append(source, copied[0], source.length()).toString();
+    }
+
+    private interface HitLine {
+        void accept(int lineStart, int lineEnd, List<CompiledRule> rules);
+    }
+
+    private interface RuleMatch {
+        void accept(CompiledRule rule, int start, int end);
+    }
+
+    private void forEachRuleMatch(String text, RuleMatch match) {
+        for (CompiledRule rule : multiLineRules) {
+            if (rule.keywords.isEmpty() || rule.anyKeywordAnyCase(text)) {
+                rule.matches(text, 0, text.length(), this, match);
+            }
+        }
+        forEachHitLine(text, (lineStart, lineEnd, hitRules) -> {
+            for (CompiledRule rule : hitRules) {
+                rule.matches(text, lineStart, lineEnd, this, match);
+            }
+        });
+    }
+
+    /** Calls back for each line holding a keyword of some line rule, with those rules in configuration order. */
+    private void forEachHitLine(String text, HitLine hit) {
+        int n = text.length();
+        boolean[] ruleHit = new boolean[lineRules.size()];
+        List<CompiledRule> hits = new ArrayList<>();
+        int lineStart = 0;
+        while (lineStart <= n) {
+            int nl = text.indexOf('\n', lineStart);
+            int lineEnd = nl < 0 ? n : nl;
+            boolean any = false;
+            for (int i = lineStart; i < lineEnd; i++) {
+                char c = text.charAt(i);
+                if (c >= 128) {
+                    continue;
+                }
+                Keyword[] candidates = keywordTable[c];
+                if (candidates == null) {
+                    continue;
+                }
+                for (Keyword k : candidates) {
+                    if (!ruleHit[k.rule] && lineEnd - i >= k.text.length()
+                            && text.regionMatches(true, i, k.text, 0, k.text.length())) {
+                        ruleHit[k.rule] = true;
+                        any = true;
+                    }
+                }
+            }
+            if (any || !alwaysRules.isEmpty()) {
+                hits.clear();
+                for (int r = 0; r < ruleHit.length; r++) {
+                    if (ruleHit[r] || lineRules.get(r).keywords.isEmpty()) {
+                        hits.add(lineRules.get(r));
+                        ruleHit[r] = false;
+                    }
+                }
+                if (!hits.isEmpty() && lineEnd > lineStart) {
+                    hit.accept(lineStart, lineEnd, hits);
+                }
+            }
+            if (nl < 0) {
+                break;
+            }
+            lineStart = nl + 1;
+        }
     }
 
     /** A JSON tree with every string value (and field name) sanitized; the input is not changed. */
@@ -150,6 +403,7 @@ public class Sanitizer {
         final List<String> keywords;
         final Double entropy;
         final boolean hasSecretGroup;
+        final boolean multiLine;
 
         CompiledRule(MaskRules.Rule rule) {
             this.id = rule.id();
@@ -158,6 +412,7 @@ public class Sanitizer {
                     : rule.keywords().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
             this.entropy = rule.entropy();
             this.hasSecretGroup = rule.regex().contains("(?<secret>");
+            this.multiLine = rule.regex().contains("[\\s\\S]") || rule.regex().contains("(?s)");
         }
 
         boolean anyKeywordIn(String lower) {
@@ -169,10 +424,39 @@ public class Sanitizer {
             return false;
         }
 
-        String apply(String text, Sanitizer sanitizer) {
+        boolean anyKeywordAnyCase(String text) {
+            for (String k : keywords) {
+                if (text.contains(k) || text.contains(k.toUpperCase(Locale.ROOT))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Masks every accepted match in text[from, to); returns text itself when nothing matched. */
+        String apply(String text, int from, int to, Sanitizer sanitizer, Map<String, Integer> counts) {
+            StringBuilder[] out = {null};
+            int[] last = {0};
+            matches(text, from, to, sanitizer, (rule, start, end) -> {
+                if (out[0] == null) {
+                    out[0] = new StringBuilder(text.length() + 32);
+                }
+                out[0].append(text, last[0], start).append(sanitizer.mask(id));
+                last[0] = end;
+                if (counts != null) {
+                    counts.merge(id, 1, Integer::sum);
+                }
+            });
+            if (out[0] == null) {
+                return text;
+            }
+            return out[0].append(text, last[0], text.length()).toString();
+        }
+
+        /** Each match that is not allowlisted and meets the entropy threshold: the part to mask. */
+        void matches(String text, int from, int to, Sanitizer sanitizer, RuleMatch match) {
             Matcher m = pattern.matcher(text);
-            StringBuilder out = null;
-            int last = 0;
+            m.region(from, to);
             while (m.find()) {
                 int start = hasSecretGroup && m.start("secret") >= 0 ? m.start("secret") : m.start();
                 int end = hasSecretGroup && m.start("secret") >= 0 ? m.end("secret") : m.end();
@@ -180,16 +464,8 @@ public class Sanitizer {
                 if (sanitizer.allowlisted(candidate) || (entropy != null && shannon(candidate) < entropy)) {
                     continue;
                 }
-                if (out == null) {
-                    out = new StringBuilder(text.length());
-                }
-                out.append(text, last, start).append(sanitizer.mask(id));
-                last = end;
+                match.accept(this, start, end);
             }
-            if (out == null) {
-                return text;
-            }
-            return out.append(text, last, text.length()).toString();
         }
     }
 
