@@ -125,6 +125,25 @@ public class GitHubApi {
         exchange.setProperty(NEXT_URL, status == 304 ? null : LinkHeader.next(in.getHeader("Link", String.class)));
     }
 
+    /**
+     * A download answered 302: the next request goes to the short-lived Location GitHub gave, with no header of
+     * ours (the signed URL is the credential; the token must not go to the storage host).
+     */
+    public void prepareRedirect(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String location = in.getHeader("Location", String.class);
+        if (location == null || location.isBlank()) {
+            throw new IllegalStateException("GitHub answered 302 without a Location for " + exchange.getProperty(URL));
+        }
+        URI uri = URI.create(location);
+        in.removeHeaders("*");
+        in.setBody(null);
+        in.setHeader(Exchange.HTTP_METHOD, "GET");
+        in.setHeader(Exchange.HTTP_URI, uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath());
+        in.setHeader(Exchange.HTTP_QUERY, uri.getRawQuery());
+        in.setHeader("User-Agent", "selfheal");
+    }
+
     /** Before the first page of a list call: {@link #ITEMS_FIELD} names the array in each page (or none). */
     public void startPaging(Exchange exchange) {
         exchange.setProperty(ITEMS, new ArrayList<JsonNode>());
