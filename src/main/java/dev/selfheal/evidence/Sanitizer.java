@@ -10,6 +10,7 @@ import dev.selfheal.policy.PolicyFiles;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -44,11 +45,12 @@ public class Sanitizer {
     private final List<CompiledRule> lineRules;
     private final List<CompiledRule> alwaysRules;
     /** ASCII char (both cases) to the keywords starting with it. */
-    private final Keyword[][] keywordTable = new Keyword[128][];
+    private final Keyword[][] keywordTable = new Keyword[128 * 128][];
     private final List<Pattern> allowlist;
     private final List<String> ownSecrets;
     private final List<SplitSecret> splitSecrets;
     private volatile Consumer<String> history;
+    private boolean forceOwnScan;
 
     @Autowired
     public Sanitizer(PolicyFiles policies, SelfhealProperties properties, Environment environment) {
@@ -62,26 +64,15 @@ public class Sanitizer {
         this.multiLineRules = all.stream().filter(r -> r.multiLine).toList();
         this.lineRules = all.stream().filter(r -> !r.multiLine).toList();
         this.alwaysRules = lineRules.stream().filter(r -> r.keywords.isEmpty()).toList();
-        List<List<Keyword>> table = new ArrayList<>();
-        for (int c = 0; c < 128; c++) {
-            table.add(new ArrayList<>());
-        }
         for (int r = 0; r < lineRules.size(); r++) {
             for (String k : lineRules.get(r).keywords) {
-                char first = k.charAt(0);
-                if (first >= 128) {
-                    throw new IllegalArgumentException("mask rule " + lineRules.get(r).id
-                            + ": keywords must start with an ASCII character");
-                }
-                Keyword kw = new Keyword(k, r);
-                table.get(Character.toLowerCase(first)).add(kw);
-                if (Character.toUpperCase(first) != Character.toLowerCase(first)) {
-                    table.get(Character.toUpperCase(first)).add(kw);
-                }
+                addKeyword(new Keyword(k, r, LINE_RULE, false));
             }
         }
-        for (int c = 0; c < 128; c++) {
-            keywordTable[c] = table.get(c).isEmpty() ? null : table.get(c).toArray(Keyword[]::new);
+        for (int r = 0; r < multiLineRules.size(); r++) {
+            for (String k : multiLineRules.get(r).keywords) {
+                addKeyword(new Keyword(k, r, MULTI_LINE_RULE, false));
+            }
         }
         this.allowlist = maskRules.allowlist().stream().map(Pattern::compile).toList();
         this.ownSecrets = encodedVariants(secrets);
@@ -89,9 +80,67 @@ public class Sanitizer {
                 .flatMap(s -> java.util.stream.Stream.of(s,
                         Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8))))
                 .distinct().map(SplitSecret::new).toList();
+        for (String own : ownSecrets) {
+            addKeyword(new Keyword(own, -1, OWN, true));
+        }
+        for (SplitSecret split : splitSecrets) {
+            addKeyword(new Keyword(split.firstHalf, -1, SPLIT, true));
+            addKeyword(new Keyword(split.secondHalf, -1, SPLIT, true));
+        }
     }
 
-    private record Keyword(String text, int rule) {
+    private static final int LINE_RULE = 0;
+    private static final int MULTI_LINE_RULE = 1;
+    private static final int OWN = 2;
+    private static final int SPLIT = 3;
+
+    /**
+     * Keywords are found in one pass over the text through a table of their first two characters (both cases
+     * unless exact), so a character costs one array read unless a keyword could start there.
+     */
+    private void addKeyword(Keyword k) {
+        boolean ascii = !k.text.isEmpty() && k.text.charAt(0) < 128 && (k.text.length() == 1 || k.text.charAt(1) < 128);
+        if (!ascii && k.exact) {
+            // an own secret starting with non-ASCII: always run the (slower) whole-text own-secret step
+            forceOwnScan = true;
+            return;
+        }
+        if (!ascii) {
+            throw new IllegalArgumentException("mask keyword must start with two ASCII characters: " + k.text);
+        }
+        char c0 = k.text.charAt(0);
+        List<Character> firsts = k.exact ? List.of(c0)
+                : List.of(Character.toLowerCase(c0), Character.toUpperCase(c0));
+        List<Character> seconds = new ArrayList<>();
+        if (k.text.length() == 1) {
+            for (char c = 0; c < 128; c++) {
+                seconds.add(c);
+            }
+        } else {
+            char c1 = k.text.charAt(1);
+            seconds.addAll(k.exact ? List.of(c1) : List.of(Character.toLowerCase(c1), Character.toUpperCase(c1)));
+        }
+        for (char f : new java.util.LinkedHashSet<>(firsts)) {
+            for (char t : new java.util.LinkedHashSet<>(seconds)) {
+                int slot = (f << 7) | t;
+                Keyword[] old = keywordTable[slot];
+                Keyword[] grown = old == null ? new Keyword[1] : Arrays.copyOf(old, old.length + 1);
+                grown[grown.length - 1] = k;
+                keywordTable[slot] = grown;
+            }
+        }
+    }
+
+    private record Keyword(String text, int rule, int kind, boolean exact) {
+    }
+
+    /** What one keyword pass found: lines with line-rule keywords, and whether the rare whole-text work is due. */
+    private static final class Hits {
+        final List<int[]> lines = new ArrayList<>();
+        final List<List<CompiledRule>> rules = new ArrayList<>();
+        boolean own;
+        boolean split;
+        final java.util.BitSet multi = new java.util.BitSet();
     }
 
     /**
@@ -213,17 +262,29 @@ public class Sanitizer {
         if (text == null || text.isEmpty()) {
             return found;
         }
-        for (String secret : ownSecrets) {
-            if (text.contains(secret)) {
-                found.merge(OWN_SECRET, 1, Integer::sum);
+        Hits hits = keywordPass(text);
+        if (hits.own) {
+            for (String secret : ownSecrets) {
+                if (text.contains(secret)) {
+                    found.merge(OWN_SECRET, 1, Integer::sum);
+                }
             }
         }
-        for (SplitSecret split : splitSecrets) {
-            if (split.find(text, null) > 0) {
-                found.merge(OWN_SECRET, 1, Integer::sum);
+        if (hits.split) {
+            for (SplitSecret split : splitSecrets) {
+                if (split.find(text, null) > 0) {
+                    found.merge(OWN_SECRET, 1, Integer::sum);
+                }
             }
         }
-        forEachRuleMatch(text, (rule, start, end) -> found.merge(rule.id, 1, Integer::sum));
+        hits.multi.stream().forEach(r -> multiLineRules.get(r).matches(text, 0, text.length(), this,
+                (rule, start, end) -> found.merge(rule.id, 1, Integer::sum)));
+        for (int i = 0; i < hits.lines.size(); i++) {
+            int[] line = hits.lines.get(i);
+            for (CompiledRule rule : hits.rules.get(i)) {
+                rule.matches(text, line[0], line[1], this, (r, start, end) -> found.merge(r.id, 1, Integer::sum));
+            }
+        }
         return found;
     }
 
@@ -240,122 +301,132 @@ public class Sanitizer {
     }
 
     /**
-     * Own secrets first (exact, encoded, then split across lines), then rules that may span lines over the
-     * whole text, then line by line only the rules whose keyword occurs in that line (one pass over the chars
-     * with a first-char table: most lines of a CI log have no keyword and are copied untouched).
+     * One keyword pass; when it saw an own secret, a half of one, or a multi-line rule's keyword (rare), those
+     * are masked over the whole text first and the pass is repeated. Then each line holding a line rule's
+     * keyword gets those rules; other lines are copied untouched.
      */
     private String scan(String text, Map<String, Integer> counts) {
         String out = text;
-        for (String secret : ownSecrets) {
-            if (out.contains(secret)) {
-                if (counts != null) {
-                    counts.merge(OWN_SECRET, 1, Integer::sum);
+        Hits hits = keywordPass(out);
+        if (hits.own || hits.split || !hits.multi.isEmpty()) {
+            if (hits.own) {
+                for (String secret : ownSecrets) {
+                    if (out.contains(secret)) {
+                        if (counts != null) {
+                            counts.merge(OWN_SECRET, 1, Integer::sum);
+                        }
+                        out = out.replace(secret, mask(OWN_SECRET));
+                    }
                 }
-                out = out.replace(secret, mask(OWN_SECRET));
             }
-        }
-        for (SplitSecret split : splitSecrets) {
-            StringBuilder masked = new StringBuilder();
-            int n = split.find(out, masked);
-            if (n > 0) {
-                if (counts != null) {
-                    counts.merge(OWN_SECRET, n, Integer::sum);
+            if (hits.split) {
+                for (SplitSecret split : splitSecrets) {
+                    StringBuilder masked = new StringBuilder();
+                    int n = split.find(out, masked);
+                    if (n > 0) {
+                        if (counts != null) {
+                            counts.merge(OWN_SECRET, n, Integer::sum);
+                        }
+                        out = masked.toString();
+                    }
                 }
-                out = masked.toString();
             }
-        }
-        for (CompiledRule rule : multiLineRules) {
-            if (rule.keywords.isEmpty() || rule.anyKeywordAnyCase(out)) {
-                out = rule.apply(out, 0, out.length(), this, counts);
+            for (int r = hits.multi.nextSetBit(0); r >= 0; r = hits.multi.nextSetBit(r + 1)) {
+                out = multiLineRules.get(r).apply(out, 0, out.length(), this, counts);
             }
+            hits = keywordPass(out);
         }
-        StringBuilder[] result = {null};
-        int[] copied = {0};
-        String source = out;
-        forEachHitLine(source, (lineStart, lineEnd, hitRules) -> {
-            String line = source.substring(lineStart, lineEnd);
+        if (hits.lines.isEmpty()) {
+            return out;
+        }
+        StringBuilder result = null;
+        int copied = 0;
+        for (int i = 0; i < hits.lines.size(); i++) {
+            int[] range = hits.lines.get(i);
+            String line = out.substring(range[0], range[1]);
             String masked = line;
-            for (CompiledRule rule : hitRules) {
+            for (CompiledRule rule : hits.rules.get(i)) {
                 masked = rule.apply(masked, 0, masked.length(), this, counts);
             }
             if (!masked.equals(line)) {
-                if (result[0] == null) {
-                    result[0] = new StringBuilder(source.length() + 256);
+                if (result == null) {
+                    result = new StringBuilder(out.length() + 256);
                 }
-                result[0].append(source, copied[0], lineStart).append(masked);
-                copied[0] = lineEnd;
+                result.append(out, copied, range[0]).append(masked);
+                copied = range[1];
             }
-        });
-        if (result[0] == null) {
-            return out;
         }
-        return result[0].append(source, copied[0], source.length()).toString();
-    }
-
-    private interface HitLine {
-        void accept(int lineStart, int lineEnd, List<CompiledRule> rules);
+        return result == null ? out : result.append(out, copied, out.length()).toString();
     }
 
     private interface RuleMatch {
         void accept(CompiledRule rule, int start, int end);
     }
 
-    private void forEachRuleMatch(String text, RuleMatch match) {
-        for (CompiledRule rule : multiLineRules) {
-            if (rule.keywords.isEmpty() || rule.anyKeywordAnyCase(text)) {
-                rule.matches(text, 0, text.length(), this, match);
-            }
-        }
-        forEachHitLine(text, (lineStart, lineEnd, hitRules) -> {
-            for (CompiledRule rule : hitRules) {
-                rule.matches(text, lineStart, lineEnd, this, match);
-            }
-        });
-    }
-
-    /** Calls back for each line holding a keyword of some line rule, with those rules in configuration order. */
-    private void forEachHitLine(String text, HitLine hit) {
+    private Hits keywordPass(String text) {
+        Hits hits = new Hits();
+        hits.own = forceOwnScan;
+        hits.split = forceOwnScan;
         int n = text.length();
         boolean[] ruleHit = new boolean[lineRules.size()];
-        List<CompiledRule> hits = new ArrayList<>();
+        boolean anyRule = false;
         int lineStart = 0;
-        while (lineStart <= n) {
-            int nl = text.indexOf('\n', lineStart);
-            int lineEnd = nl < 0 ? n : nl;
-            boolean any = false;
-            for (int i = lineStart; i < lineEnd; i++) {
-                char c = text.charAt(i);
-                if (c >= 128) {
+        for (int i = 0; i < n; i++) {
+            char c0 = text.charAt(i);
+            if (c0 == '\n') {
+                if (anyRule || !alwaysRules.isEmpty()) {
+                    addLine(hits, ruleHit, lineStart, i);
+                }
+                anyRule = false;
+                lineStart = i + 1;
+                continue;
+            }
+            if (c0 >= 128 || i + 1 >= n) {
+                continue;
+            }
+            char c1 = text.charAt(i + 1);
+            if (c1 >= 128) {
+                continue;
+            }
+            Keyword[] candidates = keywordTable[(c0 << 7) | c1];
+            if (candidates == null) {
+                continue;
+            }
+            for (Keyword k : candidates) {
+                if (k.kind == LINE_RULE && ruleHit[k.rule]) {
                     continue;
                 }
-                Keyword[] candidates = keywordTable[c];
-                if (candidates == null) {
+                if (!text.regionMatches(!k.exact, i, k.text, 0, k.text.length())) {
                     continue;
                 }
-                for (Keyword k : candidates) {
-                    if (!ruleHit[k.rule] && lineEnd - i >= k.text.length()
-                            && text.regionMatches(true, i, k.text, 0, k.text.length())) {
+                switch (k.kind) {
+                    case LINE_RULE -> {
                         ruleHit[k.rule] = true;
-                        any = true;
+                        anyRule = true;
                     }
+                    case MULTI_LINE_RULE -> hits.multi.set(k.rule);
+                    case OWN -> hits.own = true;
+                    default -> hits.split = true;
                 }
             }
-            if (any || !alwaysRules.isEmpty()) {
-                hits.clear();
-                for (int r = 0; r < ruleHit.length; r++) {
-                    if (ruleHit[r] || lineRules.get(r).keywords.isEmpty()) {
-                        hits.add(lineRules.get(r));
-                        ruleHit[r] = false;
-                    }
-                }
-                if (!hits.isEmpty() && lineEnd > lineStart) {
-                    hit.accept(lineStart, lineEnd, hits);
-                }
+        }
+        if (lineStart < n && (anyRule || !alwaysRules.isEmpty())) {
+            addLine(hits, ruleHit, lineStart, n);
+        }
+        return hits;
+    }
+
+    private void addLine(Hits hits, boolean[] ruleHit, int start, int end) {
+        List<CompiledRule> rules = new ArrayList<>(2);
+        for (int r = 0; r < ruleHit.length; r++) {
+            if (ruleHit[r] || lineRules.get(r).keywords.isEmpty()) {
+                rules.add(lineRules.get(r));
+                ruleHit[r] = false;
             }
-            if (nl < 0) {
-                break;
-            }
-            lineStart = nl + 1;
+        }
+        if (!rules.isEmpty() && end > start) {
+            hits.lines.add(new int[] {start, end});
+            hits.rules.add(rules);
         }
     }
 
@@ -413,24 +484,6 @@ public class Sanitizer {
             this.entropy = rule.entropy();
             this.hasSecretGroup = rule.regex().contains("(?<secret>");
             this.multiLine = rule.regex().contains("[\\s\\S]") || rule.regex().contains("(?s)");
-        }
-
-        boolean anyKeywordIn(String lower) {
-            for (String k : keywords) {
-                if (lower.contains(k)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean anyKeywordAnyCase(String text) {
-            for (String k : keywords) {
-                if (text.contains(k) || text.contains(k.toUpperCase(Locale.ROOT))) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /** Masks every accepted match in text[from, to); returns text itself when nothing matched. */
