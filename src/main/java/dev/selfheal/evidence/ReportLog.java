@@ -22,6 +22,8 @@ public class ReportLog {
     public ReportLog(ReportFolders folders, Sanitizer sanitizer) {
         this.folders = folders;
         this.sanitizer = sanitizer;
+        // the sanitizer cannot depend on this log (the log sanitizes its lines), so it is handed the log here
+        sanitizer.recordHistoryIn(line -> append("sanitization", line));
     }
 
     public Path append(String kind, String line) {

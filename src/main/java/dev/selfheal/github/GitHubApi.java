@@ -209,7 +209,7 @@ public class GitHubApi {
     }
 
     /** The call was dead-lettered or is waiting for the rate limit: there is no answer to read. */
-    static boolean failed(Exchange exchange) {
+    public static boolean failed(Exchange exchange) {
         return exchange.getProperty(GitHubDeadLetter.FAILURE) != null
                 || exchange.getProperty(GitHubRateLimit.LIMITED, false, Boolean.class);
     }
