@@ -43,7 +43,7 @@ class PendingRetrySurvivesRestartTest {
     @Test
     void pendingRetryIsSentOnceAfterRestart() throws Exception {
         ExternalPostgres.ensureDatabase();
-        Path config = TestPolicies.copy();
+        Path config = TestPolicies.fast();
         // the first re-run waits 4 s: long enough to stop the service before it is due
         TestPolicies.edit(config, "phase4-retry-policy.json",
                 p -> ((ObjectNode) p.path("run").path("backoff")).put("initialSeconds", 4));
