@@ -235,7 +235,8 @@ public class EvidenceCollector {
         for (Map<String, Object> f : s.files) {
             Object path = f.get("path");
             if (path != null) {
-                f.put("path", day.relativize(Path.of(path.toString())).toString());
+                f.put("path", day.toAbsolutePath().normalize()
+                        .relativize(Path.of(path.toString()).toAbsolutePath().normalize()).toString());
             }
         }
         Map<String, Object> payload = new LinkedHashMap<>();

@@ -31,7 +31,8 @@ public class ReportFolders {
 
     @Autowired
     public ReportFolders(SelfhealProperties properties) {
-        this(properties.reportsDir(), Clock.systemUTC());
+        // absolute: paths written into manifests and indexes are made relative to it
+        this(properties.reportsDir().toAbsolutePath().normalize(), Clock.systemUTC());
     }
 
     public ReportFolders(Path reportsRoot, Clock clock) {
