@@ -69,6 +69,10 @@ public class RecoveryHandler {
         Instant firstSeen = jdbc.queryForObject("SELECT min(created_at) FROM phase4_retry_history "
                 + "WHERE original_run_id = ?", Timestamp.class, reported.runId()).toInstant();
         Instant recoveredAt = actual.completedAt() != null ? actual.completedAt() : Instant.now();
+        if (recoveredAt.isBefore(firstSeen)) {
+            // GitHub's clock or a replayed payload: the recovery cannot precede the failure we saw
+            recoveredAt = Instant.now();
+        }
         long ttr = Math.max(0, Duration.between(firstSeen, recoveredAt).toSeconds());
         jdbc.update("UPDATE phase4_retry_history SET status = 'succeeded', completed_at = now(), result = 'success' "
                 + "WHERE original_run_id = ? AND status = 'sent'", reported.runId());
