@@ -33,7 +33,8 @@ public record RetryPolicy(
     }
 
     /** First match wins: a rule matches a run's conclusion or a log line (regex). */
-    public record ClassificationRule(String id, String category, String pattern, String conclusion) {
+    public record ClassificationRule(String id, String category, String pattern, List<String> keywords,
+            String conclusion) {
     }
 
     /**

@@ -35,6 +35,8 @@ public class FailureClassifier {
     private final Sanitizer sanitizer;
     private final List<Rule> rules = new ArrayList<>();
     private final int firstPatternRule;
+    private final KeywordIndex keywords;
+    private final long alwaysTried;
 
     record Rule(int index, String id, String category, String conclusion, Pattern pattern) {
     }
@@ -49,6 +51,17 @@ public class FailureClassifier {
         }
         this.firstPatternRule = rules.stream().filter(r -> r.pattern() != null).mapToInt(Rule::index).findFirst()
                 .orElse(-1);
+        List<List<String>> keywordsByRule = new ArrayList<>();
+        long always = 0;
+        for (RetryPolicy.ClassificationRule r : policy.classification()) {
+            List<String> k = r.keywords() == null ? List.of() : r.keywords();
+            keywordsByRule.add(k);
+            if (k.isEmpty() || keywordsByRule.size() > 64) {
+                always |= keywordsByRule.size() > 64 ? 0 : 1L << (keywordsByRule.size() - 1);
+            }
+        }
+        this.keywords = new KeywordIndex(keywordsByRule);
+        this.alwaysTried = always;
     }
 
     /** Starts a classification of {@code run} whose failed jobs are given; conclusion rules apply at once. */
@@ -113,8 +126,12 @@ public class FailureClassifier {
         public boolean line(String raw, String jobName) {
             String text = raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw;
             int limit = best == null ? rules.size() : best.index();
+            long candidates = keywords.hits(text) | alwaysTried;
             for (int i = 0; i < limit; i++) {
                 Rule r = rules.get(i);
+                if (i < 64 && (candidates & (1L << i)) == 0) {
+                    continue;
+                }
                 if (r.pattern() != null && r.pattern().matcher(text).find()) {
                     best = r;
                     line = TIMESTAMP.matcher(text).replaceFirst("").strip();
