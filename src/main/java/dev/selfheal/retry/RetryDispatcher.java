@@ -59,6 +59,56 @@ public class RetryDispatcher {
                         rs.getString(5), rs.getString(6), rs.getDouble(7), rs.getTimestamp(8).toInstant()));
     }
 
+    /**
+     * Rows left in {@code sending} by a process that stopped between the claim and GitHub's answer (a crash, a
+     * kill): claimed for reconciliation by pushing their claim time forward, so one instance looks at each.
+     */
+    public List<PendingRetry> claimStale() {
+        return jdbc.query("""
+                UPDATE phase4_retry_history SET requested_at = now()
+                 WHERE id IN (SELECT id FROM phase4_retry_history
+                               WHERE status = 'sending' AND requested_at < now() - interval '10 minutes'
+                               LIMIT 20 FOR UPDATE SKIP LOCKED)
+                RETURNING id, original_run_id, repository, attempt, category, reason, interval_seconds, due_at""",
+                (rs, i) -> new PendingRetry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
+                        rs.getString(5), rs.getString(6), rs.getDouble(7), rs.getTimestamp(8).toInstant()));
+    }
+
+    /** Route step: the GitHub read that tells whether a stale row's re-run reached GitHub. */
+    public void prepareReconcile(Exchange exchange) {
+        PendingRetry retry = exchange.getMessage().getBody(PendingRetry.class);
+        exchange.setProperty(RETRY, retry);
+        exchange.setProperty("repository", retry.repository());
+        exchange.setProperty("runId", retry.runId());
+        exchange.setProperty(GitHubApi.METHOD, "GET");
+        exchange.setProperty(GitHubApi.PATH, "/repos/" + retry.repository() + "/actions/runs/" + retry.runId());
+    }
+
+    /**
+     * GitHub's run_attempt says whether the re-run happened: past the attempt the row was for, it did (sent);
+     * otherwise the POST never arrived and the row is due again. Never a second POST for a re-run that went out.
+     */
+    public String reconcile(Exchange exchange) throws java.io.IOException {
+        PendingRetry retry = exchange.getProperty(RETRY, PendingRetry.class);
+        String body = exchange.getMessage().getBody(String.class);
+        if (GitHubApi.failed(exchange) || body == null || body.isBlank()) {
+            return "unknown";
+        }
+        int attemptOnGitHub = mapper.readTree(body).path("run_attempt").asInt(1);
+        if (attemptOnGitHub > retry.attempt()) {
+            jdbc.update("UPDATE phase4_retry_history SET status = 'sent', retry_run_id = original_run_id, "
+                    + "result = 'reconciled: GitHub shows attempt ' || ? WHERE id = ?", attemptOnGitHub, retry.id());
+            reportLog.append("retry", "run " + retry.repository() + "#" + retry.runId() + " re-run " + retry.attempt()
+                    + " was sent before a stop (GitHub shows attempt " + attemptOnGitHub + ")");
+            return "sent";
+        }
+        jdbc.update("UPDATE phase4_retry_history SET status = 'pending', requested_at = NULL, due_at = now() "
+                + "WHERE id = ?", retry.id());
+        reportLog.append("retry", "run " + retry.repository() + "#" + retry.runId() + " re-run " + retry.attempt()
+                + " had not reached GitHub before a stop: due again");
+        return "pending";
+    }
+
     /** Route step: puts the claimed row and the GitHub call on the exchange; false when the guard blocks it. */
     public boolean prepare(Exchange exchange) {
         PendingRetry retry = exchange.getMessage().getBody(PendingRetry.class);

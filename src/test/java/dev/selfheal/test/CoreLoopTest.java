@@ -38,6 +38,7 @@ public abstract class CoreLoopTest {
         registry.add("selfheal.github.webhook-secret", () -> GitHubStandIn.SECRET);
         registry.add("selfheal.github.repositories", () -> GitHubStandIn.REPO);
         registry.add("selfheal.retry.dispatch-period-ms", () -> "100");
+        registry.add("selfheal.retry.reconcile-period-ms", () -> "300");
     }
 
     @LocalServerPort
