@@ -1,0 +1,51 @@
+package dev.selfheal.github;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.selfheal.test.SelfhealTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Without a GitHub token the service starts, its own GitHub routes are stopped, and health says why (the link
+ * from the token to selfheal.github.auto-startup is GitHubAutoStartupTest's).
+ */
+@SelfhealTest
+class NoTokenKeepsGitHubRoutesStoppedTest {
+
+    @DynamicPropertySource
+    static void noToken(DynamicPropertyRegistry registry) {
+        registry.add("selfheal.github.token", () -> "");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CamelContext camel;
+
+    @Test
+    void pollStaysStoppedAndHealthSaysWhy() throws Exception {
+        assertThat(camel.getRouteController().getRouteStatus("detection-poll")).isEqualTo(ServiceStatus.Stopped);
+        assertThat(camel.getRouteController().getRouteStatus("scheduling-self-trigger"))
+                .isEqualTo(ServiceStatus.Stopped);
+        assertThat(camel.getRouteController().getRouteStatus("detection-webhook")).isEqualTo(ServiceStatus.Started);
+
+        HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"")
+                .contains("\"github\":{\"status\":\"UNKNOWN\"")
+                .contains("selfheal.github.token is not set");
+    }
+}
