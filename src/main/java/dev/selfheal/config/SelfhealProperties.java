@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
 public record SelfhealProperties(
         @Valid @NotNull GitHub github,
         @Valid @NotNull Slack slack,
+        @Valid @NotNull Scheduling scheduling,
         @NotNull Path dataDir,
         @NotNull Path configDir,
         @NotNull Path routesDir) {
@@ -26,11 +27,13 @@ public record SelfhealProperties(
     public SelfhealProperties(
             @DefaultValue GitHub github,
             @DefaultValue Slack slack,
+            @DefaultValue Scheduling scheduling,
             @DefaultValue("./data") Path dataDir,
             @DefaultValue("./config") Path configDir,
             @DefaultValue("./routes") Path routesDir) {
         this.github = github;
         this.slack = slack;
+        this.scheduling = scheduling;
         this.dataDir = dataDir;
         this.configDir = configDir;
         this.routesDir = routesDir;
@@ -59,6 +62,16 @@ public record SelfhealProperties(
     public record Slack(String webhookUrl) {
         public boolean enabled() {
             return webhookUrl != null && !webhookUrl.isBlank();
+        }
+    }
+
+    /** workflow_dispatch self-triggers: {@code owner/repo:workflow@ref} (workflow = file name or id). */
+    public record Scheduling(
+            List<@Pattern(regexp = "[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:[^@\\s]+@\\S+",
+                    message = "is not owner/repo:workflow@ref (e.g. acme/api:nightly.yml@main)") String> dispatches) {
+
+        public Scheduling(@DefaultValue List<String> dispatches) {
+            this.dispatches = dispatches == null ? List.of() : List.copyOf(dispatches);
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
-import org.springframework.beans.factory.annotation.Value;
+import dev.selfheal.config.SelfhealProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,11 +28,11 @@ public class WorkflowDispatches {
     private final List<Target> targets;
     private final ReportLog reportLog;
 
-    public WorkflowDispatches(@Value("${selfheal.scheduling.dispatches:}") List<String> configured,
-            ReportLog reportLog) {
+    public WorkflowDispatches(SelfhealProperties properties, ReportLog reportLog) {
         this.reportLog = reportLog;
-        this.targets = configured.stream().map(String::trim).filter(s -> !s.isEmpty()).map(WorkflowDispatches::parse)
-                .toList();
+        // validated when bound (SelfhealProperties.Scheduling): a bad entry stops start-up naming it
+        this.targets = properties.scheduling().dispatches().stream().map(String::trim).filter(s -> !s.isEmpty())
+                .map(WorkflowDispatches::parse).toList();
     }
 
     static Target parse(String text) {

@@ -161,7 +161,7 @@ public final class CoreLoopBenchmark {
     static void classificationThroughput() throws Exception {
         SelfhealProperties props = new SelfhealProperties(new SelfhealProperties.GitHub(
                 URI.create("https://api.github.com"), null, List.of(), null), new SelfhealProperties.Slack(null),
-                Path.of("data"), Path.of("config"), Path.of("routes"));
+                new SelfhealProperties.Scheduling(List.of()), Path.of("data"), Path.of("config"), Path.of("routes"));
         PolicyFiles policies = new PolicyFiles(props);
         FailureClassifier classifier = new FailureClassifier(policies, new Sanitizer(policies.maskRules(), List.of()));
         StringBuilder log = new StringBuilder();

@@ -26,7 +26,8 @@ class FailureClassificationTest {
     static final SelfhealProperties PROPERTIES = new SelfhealProperties(
             new SelfhealProperties.GitHub(java.net.URI.create("https://api.github.com"), "ghp_" + "a".repeat(36),
                     List.of(), null),
-            new SelfhealProperties.Slack(null), Path.of("data"), Path.of("config"), Path.of("routes"));
+            new SelfhealProperties.Slack(null), new SelfhealProperties.Scheduling(List.of()), Path.of("data"),
+            Path.of("config"), Path.of("routes"));
     static final PolicyFiles POLICIES = new PolicyFiles(PROPERTIES);
     static final FailureClassifier CLASSIFIER = new FailureClassifier(POLICIES,
             new Sanitizer(POLICIES.maskRules(), List.of(PROPERTIES.github().token())));
