@@ -3,10 +3,7 @@ package dev.selfheal.notification;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.test.ExternalPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.selfheal.test.TestPolicies;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * Shared set-up of the notification and audit tests: short waits (poll, back-off, GitHub redelivery from a
- * copy of the policy with millisecond delays), a unique repository per test so one test's requests are told
+ * Shared set-up of the notification and audit tests: short waits (poll, back-off, GitHub redelivery from
+ * {@link TestPolicies#fastSingleRedelivery()}), a unique repository per test so one test's requests are told
  * from another's, and event payloads as PHASE4_DESIGN.md's outbox contract describes them.
  */
 public final class NotificationTestSupport {
@@ -37,33 +34,16 @@ public final class NotificationTestSupport {
     }
 
     public static void fastSettings(DynamicPropertyRegistry registry, String githubUrl, String slackUrl) {
+        String config = TestPolicies.fastSingleRedelivery().toString();
         registry.add("selfheal.github.api-url", () -> githubUrl);
         registry.add("selfheal.slack.webhook-url", () -> slackUrl == null ? "" : slackUrl);
-        registry.add("selfheal.config-dir", NotificationTestSupport::fastPolicyDir);
+        registry.add("selfheal.config-dir", () -> config);
         registry.add("selfheal.notification.poll-interval", () -> "100ms");
         registry.add("selfheal.notification.retry-delay", () -> "500ms");
         registry.add("selfheal.notification.max-retry-delay", () -> "1s");
         registry.add("selfheal.notification.slack-min-interval", () -> "10ms");
         registry.add("selfheal.notification.audit-ticket-wait", () -> "100ms");
         registry.add("selfheal.notification.lease", () -> "3s");
-    }
-
-    /** config/ with the GitHub redelivery delay cut to 10 ms, so a "GitHub down" test takes no 35 s. */
-    public static String fastPolicyDir() {
-        try {
-            Path dir = Files.createTempDirectory("selfheal-fast-policy");
-            for (Path f : Files.newDirectoryStream(Path.of("config"))) {
-                String text = Files.readString(f);
-                if (f.getFileName().toString().equals("phase4-retry-policy.json")) {
-                    text = text.replace("\"initialDelayMillis\": 5000", "\"initialDelayMillis\": 10")
-                            .replace("\"maxRedeliveries\": 3", "\"maxRedeliveries\": 1");
-                }
-                Files.writeString(dir.resolve(f.getFileName()), text);
-            }
-            return dir.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Earlier test classes may have left deliveries pending in the shared test database: settle them first. */

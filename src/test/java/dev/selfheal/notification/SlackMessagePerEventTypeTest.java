@@ -2,69 +2,34 @@ package dev.selfheal.notification;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static dev.selfheal.notification.NotificationTestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.selfheal.outbox.Outbox;
-import dev.selfheal.test.SelfhealTest;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The Slack message of each event type: what it says (repository, workflow, run link, attempt, category, risk,
  * what Selfheal did), its links (GitHub issue, audit ticket), Block Kit shape, and that a planted secret of each
  * kind never reaches Slack or GitHub.
  */
-@SelfhealTest
-class SlackMessagePerEventTypeTest {
-
-    @RegisterExtension
-    static WireMockExtension github = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-    @RegisterExtension
-    static WireMockExtension slack = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
-
-    static final String SLACK_PATH = "/services/T0TEST/B0TEST/slacktestsecretpath";
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        fastSettings(registry, github.baseUrl(), slack.baseUrl() + SLACK_PATH);
-    }
-
-    @BeforeAll
-    static void settle() {
-        settleLeftoverDeliveries();
-    }
-
-    @Autowired
-    Outbox outbox;
-    @Autowired
-    JdbcTemplate jdbc;
+class SlackMessagePerEventTypeTest extends NotificationTest {
 
     static final String PLANTED = " leaked: " + GITHUB_PAT + " " + SLACK_BOT + " " + SLACK_HOOK + " "
             + CONFIGURED_TOKEN + " " + CONFIGURED_WEBHOOK_SECRET;
 
     void stubServices() {
         slack.stubFor(post(urlPathEqualTo(SLACK_PATH)).willReturn(aResponse().withStatus(200).withBody("ok")));
-        github.stubFor(get(urlPathMatching("/repos/.*/issues")).willReturn(okJson("[]")));
+        issuesAnswer("[]");
         github.stubFor(post(urlPathMatching("/repos/octo-org/([^/]+)/issues")).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"number\":7,\"html_url\":\"https://github.com/octo-org/x/issues/7\",\"state\":\"open\"}")));
@@ -179,10 +144,5 @@ class SlackMessagePerEventTypeTest {
 
     static List<LoggedRequest> slackRequests(String repo) {
         return slack.findAll(postRequestedFor(urlPathEqualTo(SLACK_PATH)).withRequestBody(containing(repo)));
-    }
-
-    String deliveryStatus(long eventId) {
-        return jdbc.queryForObject("SELECT status FROM phase4_event_deliveries WHERE event_id = ? AND consumer = "
-                + "'notification'", String.class, eventId);
     }
 }

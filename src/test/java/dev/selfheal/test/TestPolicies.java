@@ -49,6 +49,17 @@ public final class TestPolicies {
         return dir;
     }
 
+    /**
+     * {@link #fast()} with a failed HTTP call redelivered once, after 10 ms: a notification test with GitHub down
+     * goes through its delivery rounds in milliseconds.
+     */
+    public static Path fastSingleRedelivery() {
+        Path dir = fast();
+        edit(dir, "phase4-retry-policy.json",
+                policy -> ((ObjectNode) policy.path("http")).put("initialDelayMillis", 10).put("maxRedeliveries", 1));
+        return dir;
+    }
+
     public static void edit(Path dir, String file, Consumer<ObjectNode> change) {
         try {
             ObjectNode tree = (ObjectNode) MAPPER.readTree(dir.resolve(file).toFile());
