@@ -44,8 +44,13 @@ public class Sanitizer {
     /** Every other rule: run per line, only on lines holding one of its keywords. */
     private final List<CompiledRule> lineRules;
     private final List<CompiledRule> alwaysRules;
-    /** ASCII char (both cases) to the keywords starting with it. */
+    /** ASCII char pair (both cases) to the keywords starting with it. */
     private final Keyword[][] keywordTable = new Keyword[128 * 128][];
+    /** Which slots of {@link #keywordTable} are used: 2 KB that stay in L1, so most pairs cost one bit test. */
+    private final long[] keywordSlots = new long[128 * 128 / 64];
+    private int longestKeyword;
+    /** The mask can break lines: then the release rescan cannot rely on line-wise bookkeeping. */
+    private final boolean maskBreaksLines;
     private final List<Pattern> allowlist;
     private final List<String> ownSecrets;
     private final List<SplitSecret> splitSecrets;
@@ -59,6 +64,7 @@ public class Sanitizer {
 
     public Sanitizer(MaskRules maskRules, List<String> secrets) {
         this.maskFormat = maskRules.mask();
+        this.maskBreaksLines = maskFormat.indexOf('\n') >= 0;
         this.verify = maskRules.verify() == null || maskRules.verify();
         List<CompiledRule> all = maskRules.rules().stream().map(CompiledRule::new).toList();
         this.multiLineRules = all.stream().filter(r -> r.multiLine).toList();
@@ -108,6 +114,7 @@ public class Sanitizer {
         if (!ascii) {
             throw new IllegalArgumentException("mask keyword must start with two ASCII characters: " + k.text);
         }
+        longestKeyword = Math.max(longestKeyword, k.text.length());
         char c0 = k.text.charAt(0);
         List<Character> firsts = k.exact ? List.of(c0)
                 : List.of(Character.toLowerCase(c0), Character.toUpperCase(c0));
@@ -121,12 +128,17 @@ public class Sanitizer {
             seconds.addAll(k.exact ? List.of(c1) : List.of(Character.toLowerCase(c1), Character.toUpperCase(c1)));
         }
         for (char f : new java.util.LinkedHashSet<>(firsts)) {
+            if (f == '\n') {
+                // a keyword never starts at a line break (the pass has always skipped them)
+                continue;
+            }
             for (char t : new java.util.LinkedHashSet<>(seconds)) {
                 int slot = (f << 7) | t;
                 Keyword[] old = keywordTable[slot];
                 Keyword[] grown = old == null ? new Keyword[1] : Arrays.copyOf(old, old.length + 1);
                 grown[grown.length - 1] = k;
                 keywordTable[slot] = grown;
+                keywordSlots[slot >>> 6] |= 1L << slot;
             }
         }
     }
@@ -134,13 +146,51 @@ public class Sanitizer {
     private record Keyword(String text, int rule, int kind, boolean exact) {
     }
 
-    /** What one keyword pass found: lines with line-rule keywords, and whether the rare whole-text work is due. */
+    /**
+     * What one keyword pass found: every line-rule keyword hit (position, rule) in text order, and whether the
+     * rare whole-text work is due. Flat arrays: a 100 MB log has hundreds of thousands of hits.
+     */
     private static final class Hits {
-        final List<int[]> lines = new ArrayList<>();
-        final List<List<CompiledRule>> rules = new ArrayList<>();
+        int[] pos = new int[256];
+        int[] rule = new int[256];
+        int size;
         boolean own;
         boolean split;
         final java.util.BitSet multi = new java.util.BitSet();
+
+        void add(int p, int r) {
+            if (size > 0 && pos[size - 1] == p && rule[size - 1] == r) {
+                return;
+            }
+            if (size == pos.length) {
+                pos = Arrays.copyOf(pos, size * 2);
+                rule = Arrays.copyOf(rule, size * 2);
+            }
+            pos[size] = p;
+            rule[size] = r;
+            size++;
+        }
+
+        boolean wholeText() {
+            return own || split || !multi.isEmpty();
+        }
+    }
+
+    /** A growable list of ints (output ranges of masked lines). */
+    private static final class Ints {
+        int[] v = new int[16];
+        int size;
+
+        void add(int x) {
+            if (size == v.length) {
+                v = Arrays.copyOf(v, size * 2);
+            }
+            v[size++] = x;
+        }
+    }
+
+    /** What scan produced: the text, and for the release rescan where it differs from the keyword-passed text. */
+    private record Scanned(String out, Ints maskedLines, boolean keywordsLeft) {
     }
 
     /**
@@ -228,7 +278,7 @@ public class Sanitizer {
         if (text == null || text.isEmpty()) {
             return text;
         }
-        return scan(text, null);
+        return scan(text, null, false).out;
     }
 
     /**
@@ -241,9 +291,10 @@ public class Sanitizer {
             return text;
         }
         Map<String, Integer> counts = new TreeMap<>();
-        String out = scan(text, counts);
+        Scanned scanned = scan(text, counts, verify);
+        String out = scanned.out;
         if (verify) {
-            Map<String, Integer> left = findings(out);
+            Map<String, Integer> left = rescan(scanned);
             if (!left.isEmpty()) {
                 record("REFUSED destination=" + destination + " bytes=" + text.length() + " still_matching=" + left
                         + " masked=" + counts);
@@ -256,13 +307,45 @@ public class Sanitizer {
         return out;
     }
 
+    /**
+     * The same answer as {@code findings(out)}, with less work: the output differs from the text the last keyword
+     * pass saw only on the lines where a line rule masked something. Every other line was already tried with
+     * exactly the rules a rescan would try, and matched nothing, so only the masked lines are scanned again; and
+     * when that keyword pass saw no own secret or multi-line keyword, one can only appear on or across a masked
+     * line.
+     */
+    private Map<String, Integer> rescan(Scanned scanned) {
+        String out = scanned.out;
+        if (scanned.keywordsLeft || maskBreaksLines) {
+            return findings(out);
+        }
+        Map<String, Integer> found = new TreeMap<>();
+        Ints lines = scanned.maskedLines;
+        LineWork work = new LineWork();
+        for (int i = 0; i < lines.size; i += 2) {
+            int start = lines.v[i];
+            int end = lines.v[i + 1];
+            // keywords overlapping the line may start before it (own secrets, multi-line keywords)
+            Hits hits = keywordPass(out, Math.max(0, start - longestKeyword + 1), end);
+            if (hits.wholeText()) {
+                return findings(out);
+            }
+            int first = 0;
+            while (first < hits.size && hits.pos[first] < start) {
+                first++;
+            }
+            maskLine(out, start, end, hits, first, hits.size, work, null, found);
+        }
+        return found;
+    }
+
     /** What still matches in {@code text}: rule id (or {@value #OWN_SECRET}) to count. Empty when clean. */
     public Map<String, Integer> findings(String text) {
         Map<String, Integer> found = new TreeMap<>();
         if (text == null || text.isEmpty()) {
             return found;
         }
-        Hits hits = keywordPass(text);
+        Hits hits = keywordPass(text, 0, text.length());
         if (hits.own) {
             for (String secret : ownSecrets) {
                 if (text.contains(secret)) {
@@ -279,12 +362,8 @@ public class Sanitizer {
         }
         hits.multi.stream().forEach(r -> multiLineRules.get(r).matches(text, 0, text.length(), this,
                 (rule, start, end) -> found.merge(rule.id, 1, Integer::sum)));
-        for (int i = 0; i < hits.lines.size(); i++) {
-            int[] line = hits.lines.get(i);
-            for (CompiledRule rule : hits.rules.get(i)) {
-                rule.matches(text, line[0], line[1], this, (r, start, end) -> found.merge(r.id, 1, Integer::sum));
-            }
-        }
+        forEachLine(text, hits, new LineWork(), (start, end, from, to, work) ->
+                maskLine(text, start, end, hits, from, to, work, null, found));
         return found;
     }
 
@@ -303,12 +382,13 @@ public class Sanitizer {
     /**
      * One keyword pass; when it saw an own secret, a half of one, or a multi-line rule's keyword (rare), those
      * are masked over the whole text first and the pass is repeated. Then each line holding a line rule's
-     * keyword gets those rules; other lines are copied untouched.
+     * keyword gets those rules; other lines are copied untouched. With {@code forRescan} it also notes where
+     * the output's masked lines are.
      */
-    private String scan(String text, Map<String, Integer> counts) {
+    private Scanned scan(String text, Map<String, Integer> counts, boolean forRescan) {
         String out = text;
-        Hits hits = keywordPass(out);
-        if (hits.own || hits.split || !hits.multi.isEmpty()) {
+        Hits hits = keywordPass(out, 0, out.length());
+        if (hits.wholeText()) {
             if (hits.own) {
                 for (String secret : ownSecrets) {
                     if (out.contains(secret)) {
@@ -334,102 +414,189 @@ public class Sanitizer {
             for (int r = hits.multi.nextSetBit(0); r >= 0; r = hits.multi.nextSetBit(r + 1)) {
                 out = multiLineRules.get(r).apply(out, 0, out.length(), this, counts);
             }
-            hits = keywordPass(out);
+            hits = keywordPass(out, 0, out.length());
         }
-        if (hits.lines.isEmpty()) {
-            return out;
+        return maskLines(out, hits, counts, forRescan);
+    }
+
+    private Scanned maskLines(String in, Hits hits, Map<String, Integer> counts, boolean forRescan) {
+        Ints maskedLines = forRescan ? new Ints() : null;
+        if (hits.size == 0 && alwaysRules.isEmpty()) {
+            return new Scanned(in, maskedLines, hits.wholeText());
         }
-        StringBuilder result = null;
-        int copied = 0;
-        for (int i = 0; i < hits.lines.size(); i++) {
-            int[] range = hits.lines.get(i);
-            String line = out.substring(range[0], range[1]);
-            String masked = line;
-            for (CompiledRule rule : hits.rules.get(i)) {
-                masked = rule.apply(masked, 0, masked.length(), this, counts);
-            }
-            if (!masked.equals(line)) {
-                if (result == null) {
-                    result = new StringBuilder(out.length() + 256);
+        StringBuilder[] result = {null};
+        int[] copied = {0};
+        forEachLine(in, hits, new LineWork(), (start, end, from, to, work) -> {
+            String masked = maskLine(in, start, end, hits, from, to, work, counts, null);
+            if (masked != null) {
+                if (result[0] == null) {
+                    result[0] = new StringBuilder(in.length() + 256);
                 }
-                result.append(out, copied, range[0]).append(masked);
-                copied = range[1];
+                result[0].append(in, copied[0], start);
+                if (maskedLines != null) {
+                    maskedLines.add(result[0].length());
+                    maskedLines.add(result[0].length() + masked.length());
+                }
+                result[0].append(masked);
+                copied[0] = end;
             }
-        }
-        return result == null ? out : result.append(out, copied, out.length()).toString();
+        });
+        String out = result[0] == null ? in : result[0].append(in, copied[0], in.length()).toString();
+        return new Scanned(out, maskedLines, hits.wholeText());
     }
 
     private interface RuleMatch {
         void accept(CompiledRule rule, int start, int end);
     }
 
-    private Hits keywordPass(String text) {
+    private interface LineVisitor {
+        /** A line [start, end) of the text; its keyword hits are hits[from, to). */
+        void visit(int start, int end, int from, int to, LineWork work);
+    }
+
+    /** Lines holding a line rule's keyword (every non-empty line when a rule has no keywords), in order. */
+    private void forEachLine(String text, Hits hits, LineWork work, LineVisitor visitor) {
+        int n = text.length();
+        boolean everyLine = !alwaysRules.isEmpty();
+        int h = 0;
+        int start = everyLine ? 0 : lineStart(text, hits, 0);
+        while (start < n) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = n;
+            }
+            int to = h;
+            while (to < hits.size && hits.pos[to] < end) {
+                to++;
+            }
+            if (end > start && (to > h || everyLine)) {
+                visitor.visit(start, end, h, to, work);
+            }
+            h = to;
+            start = everyLine ? end + 1 : h < hits.size ? lineStart(text, hits, h) : n;
+        }
+    }
+
+    private static int lineStart(String text, Hits hits, int h) {
+        return h < hits.size ? text.lastIndexOf('\n', hits.pos[h]) + 1 : text.length();
+    }
+
+    /** Per-call scratch for the line rules: one reusable Matcher per rule, keyword positions. */
+    private final class LineWork {
+        final Matcher[] matchers = new Matcher[lineRules.size()];
+        final boolean[] ruleHit = new boolean[lineRules.size()];
+        int[] positions = new int[16];
+
+        Matcher matcher(int r, String line) {
+            Matcher m = matchers[r];
+            if (m == null) {
+                m = lineRules.get(r).pattern.matcher(line);
+                // lookbehinds and \b at a window start see the line before it, exactly as a whole-line find would
+                m.useTransparentBounds(true);
+                m.useAnchoringBounds(false);
+                matchers[r] = m;
+            } else {
+                m.reset(line);
+            }
+            return m;
+        }
+
+        void addPosition(int i, int p) {
+            if (i == positions.length) {
+                positions = Arrays.copyOf(positions, i * 2);
+            }
+            positions[i] = p;
+        }
+    }
+
+    /**
+     * The line rules hit on text[start, end), in rule order. With {@code found}, only counts what matches
+     * (findings); otherwise masks, each rule seeing the masks of the ones before, and returns the masked line or
+     * null when nothing was masked.
+     */
+    private String maskLine(String text, int start, int end, Hits hits, int from, int to, LineWork work,
+            Map<String, Integer> counts, Map<String, Integer> found) {
+        boolean[] ruleHit = work.ruleHit;
+        for (int h = from; h < to; h++) {
+            ruleHit[hits.rule[h]] = true;
+        }
+        String line = text.substring(start, end);
+        boolean changed = false;
+        for (int r = 0; r < ruleHit.length; r++) {
+            CompiledRule rule = lineRules.get(r);
+            if (!ruleHit[r] && !rule.keywords.isEmpty()) {
+                continue;
+            }
+            ruleHit[r] = false;
+            Matcher m = work.matcher(r, line);
+            int count = -1;
+            if (rule.keywordWithin >= 0) {
+                count = 0;
+                if (!changed) {
+                    for (int h = from; h < to; h++) {
+                        if (hits.rule[h] == r) {
+                            work.addPosition(count++, hits.pos[h] - start);
+                        }
+                    }
+                } else {
+                    // earlier masks moved (or hid) this rule's keywords: find them again in the masked line
+                    for (int i = 0; i < line.length(); i++) {
+                        for (String k : rule.keywords) {
+                            if (line.regionMatches(true, i, k, 0, k.length())) {
+                                work.addPosition(count++, i);
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            if (found != null) {
+                rule.matches(m, line, work.positions, count, this, (c, s, e) -> found.merge(c.id, 1, Integer::sum));
+                continue;
+            }
+            String masked = rule.apply(m, line, work.positions, count, this, counts);
+            if (masked != line) {
+                line = masked;
+                changed = true;
+            }
+        }
+        return changed ? line : null;
+    }
+
+    /** Keyword hits starting in text[from, to). */
+    private Hits keywordPass(String text, int from, int to) {
         Hits hits = new Hits();
         hits.own = forceOwnScan;
         hits.split = forceOwnScan;
         int n = text.length();
-        boolean[] ruleHit = new boolean[lineRules.size()];
-        boolean anyRule = false;
-        int lineStart = 0;
-        for (int i = 0; i < n; i++) {
-            char c0 = text.charAt(i);
-            if (c0 == '\n') {
-                if (anyRule || !alwaysRules.isEmpty()) {
-                    addLine(hits, ruleHit, lineStart, i);
-                }
-                anyRule = false;
-                lineStart = i + 1;
+        long[] slots = keywordSlots;
+        Keyword[][] table = keywordTable;
+        int last = Math.min(to, n - 1);
+        char c1 = from < last ? text.charAt(from) : 0;
+        for (int i = from; i < last; i++) {
+            char c0 = c1;
+            c1 = text.charAt(i + 1);
+            if ((c0 | c1) >= 128) {
                 continue;
             }
-            if (c0 >= 128 || i + 1 >= n) {
+            int slot = (c0 << 7) | c1;
+            if ((slots[slot >>> 6] & (1L << slot)) == 0) {
                 continue;
             }
-            char c1 = text.charAt(i + 1);
-            if (c1 >= 128) {
-                continue;
-            }
-            Keyword[] candidates = keywordTable[(c0 << 7) | c1];
-            if (candidates == null) {
-                continue;
-            }
-            for (Keyword k : candidates) {
-                if (k.kind == LINE_RULE && ruleHit[k.rule]) {
-                    continue;
-                }
+            for (Keyword k : table[slot]) {
                 if (!text.regionMatches(!k.exact, i, k.text, 0, k.text.length())) {
                     continue;
                 }
                 switch (k.kind) {
-                    case LINE_RULE -> {
-                        ruleHit[k.rule] = true;
-                        anyRule = true;
-                    }
+                    case LINE_RULE -> hits.add(i, k.rule);
                     case MULTI_LINE_RULE -> hits.multi.set(k.rule);
                     case OWN -> hits.own = true;
                     default -> hits.split = true;
                 }
             }
         }
-        if (lineStart < n && (anyRule || !alwaysRules.isEmpty())) {
-            addLine(hits, ruleHit, lineStart, n);
-        }
         return hits;
     }
-
-    private void addLine(Hits hits, boolean[] ruleHit, int start, int end) {
-        List<CompiledRule> rules = new ArrayList<>(2);
-        for (int r = 0; r < ruleHit.length; r++) {
-            if (ruleHit[r] || lineRules.get(r).keywords.isEmpty()) {
-                rules.add(lineRules.get(r));
-                ruleHit[r] = false;
-            }
-        }
-        if (!rules.isEmpty() && end > start) {
-            hits.lines.add(new int[] {start, end});
-            hits.rules.add(rules);
-        }
-    }
-
     /** A JSON tree with every string value (and field name) sanitized; the input is not changed. */
     public JsonNode sanitize(JsonNode node) {
         if (node == null) {
@@ -475,6 +642,8 @@ public class Sanitizer {
         final Double entropy;
         final boolean hasSecretGroup;
         final boolean multiLine;
+        /** Matches start at most this far before a keyword hit; -1: try the whole line. */
+        final int keywordWithin;
 
         CompiledRule(MaskRules.Rule rule) {
             this.id = rule.id();
@@ -484,13 +653,34 @@ public class Sanitizer {
             this.entropy = rule.entropy();
             this.hasSecretGroup = rule.regex().contains("(?<secret>");
             this.multiLine = rule.regex().contains("[\\s\\S]") || rule.regex().contains("(?s)");
+            // \G depends on where the previous find stopped, which windows change
+            this.keywordWithin = rule.keywordWithin() == null || keywords.isEmpty() || rule.regex().contains("\\G")
+                    ? -1 : rule.keywordWithin();
         }
 
         /** Masks every accepted match in text[from, to); returns text itself when nothing matched. */
         String apply(String text, int from, int to, Sanitizer sanitizer, Map<String, Integer> counts) {
+            Matcher m = pattern.matcher(text);
+            m.region(from, to);
+            return masked(text, sanitizer, counts, match -> {
+                while (m.find()) {
+                    accept(m, text, sanitizer, match);
+                }
+            });
+        }
+
+        /** Masks every accepted match in a line (see {@link #matches(Matcher, String, int[], int, Sanitizer,
+         * RuleMatch)}); returns line itself when nothing matched. */
+        String apply(Matcher m, String line, int[] positions, int count, Sanitizer sanitizer,
+                Map<String, Integer> counts) {
+            return masked(line, sanitizer, counts, match -> matches(m, line, positions, count, sanitizer, match));
+        }
+
+        private String masked(String text, Sanitizer sanitizer, Map<String, Integer> counts,
+                Consumer<RuleMatch> run) {
             StringBuilder[] out = {null};
             int[] last = {0};
-            matches(text, from, to, sanitizer, (rule, start, end) -> {
+            run.accept((rule, start, end) -> {
                 if (out[0] == null) {
                     out[0] = new StringBuilder(text.length() + 32);
                 }
@@ -506,22 +696,55 @@ public class Sanitizer {
             return out[0].append(text, last[0], text.length()).toString();
         }
 
-        /** Each match that is not allowlisted and meets the entropy threshold: the part to mask. */
+        /** Each match in text[from, to) that is not allowlisted and meets the entropy threshold: the part to mask. */
         void matches(String text, int from, int to, Sanitizer sanitizer, RuleMatch match) {
             Matcher m = pattern.matcher(text);
             m.region(from, to);
             while (m.find()) {
-                int start = hasSecretGroup && m.start("secret") >= 0 ? m.start("secret") : m.start();
-                int end = hasSecretGroup && m.start("secret") >= 0 ? m.end("secret") : m.end();
-                String candidate = text.substring(start, end);
-                if (sanitizer.allowlisted(candidate) || (entropy != null && shannon(candidate) < entropy)) {
-                    continue;
-                }
-                match.accept(this, start, end);
+                accept(m, text, sanitizer, match);
             }
         }
-    }
 
+        /**
+         * The same matches as {@code find()} over the whole line, tried only where they can start: with
+         * {@code count >= 0}, at most {@link #keywordWithin} characters before one of the keyword positions
+         * {@code positions[0, count)} (ascending). A match found consumes its text as find() would, so what
+         * follows is tried from its end.
+         */
+        void matches(Matcher m, String line, int[] positions, int count, Sanitizer sanitizer, RuleMatch match) {
+            if (count < 0) {
+                while (m.find()) {
+                    accept(m, line, sanitizer, match);
+                }
+                return;
+            }
+            int n = line.length();
+            int cursor = 0;
+            for (int i = 0; i < count; i++) {
+                int p = positions[i];
+                for (int s = Math.max(cursor, p - keywordWithin); s <= p; s++) {
+                    // the region ends at the line end, so a secret running past the window is still matched whole
+                    m.region(s, n);
+                    if (m.lookingAt()) {
+                        accept(m, line, sanitizer, match);
+                        cursor = Math.max(m.end(), s + 1);
+                        s = cursor - 1;
+                    }
+                }
+            }
+        }
+
+        private void accept(Matcher m, String text, Sanitizer sanitizer, RuleMatch match) {
+            int secret = hasSecretGroup ? m.start("secret") : -1;
+            int start = secret >= 0 ? secret : m.start();
+            int end = secret >= 0 ? m.end("secret") : m.end();
+            String candidate = text.substring(start, end);
+            if (sanitizer.allowlisted(candidate) || (entropy != null && shannon(candidate) < entropy)) {
+                return;
+            }
+            match.accept(this, start, end);
+        }
+    }
     static double shannon(String s) {
         int[] counts = new int[128];
         int other = 0;
