@@ -89,9 +89,9 @@ public class Sanitizer {
         for (String own : ownSecrets) {
             addKeyword(new Keyword(own, -1, OWN, true));
         }
-        for (SplitSecret split : splitSecrets) {
-            addKeyword(new Keyword(split.firstHalf, -1, SPLIT, true));
-            addKeyword(new Keyword(split.secondHalf, -1, SPLIT, true));
+        for (int i = 0; i < splitSecrets.size(); i++) {
+            addKeyword(new Keyword(splitSecrets.get(i).firstHalf, 2 * i, SPLIT, true));
+            addKeyword(new Keyword(splitSecrets.get(i).secondHalf, 2 * i + 1, SPLIT, true));
         }
     }
 
@@ -106,8 +106,9 @@ public class Sanitizer {
      */
     private void addKeyword(Keyword k) {
         boolean ascii = !k.text.isEmpty() && k.text.charAt(0) < 128 && (k.text.length() == 1 || k.text.charAt(1) < 128);
-        if (!ascii && k.exact) {
-            // an own secret starting with non-ASCII: always run the (slower) whole-text own-secret step
+        if ((!ascii || k.text.charAt(0) == '\n') && k.exact) {
+            // an own secret the pass cannot see (non-ASCII start, or a line break, which the pass skips): always
+            // run the (slower) whole-text own-secret step
             forceOwnScan = true;
             return;
         }
@@ -143,7 +144,41 @@ public class Sanitizer {
         }
     }
 
-    private record Keyword(String text, int rule, int kind, boolean exact) {
+    private record Keyword(String text, int rule, int kind, boolean exact, char[] chars, char[] fold,
+            boolean ascii) {
+
+        Keyword(String text, int rule, int kind, boolean exact) {
+            this(text, rule, kind, exact, text.toCharArray(), new char[text.length()],
+                    text.chars().allMatch(c -> c < 128));
+            for (int j = 0; j < chars.length; j++) {
+                char c = chars[j];
+                if (!exact && Character.isLetter(c) && c < 128) {
+                    chars[j] = Character.toLowerCase(c);
+                    fold[j] = 0x20;
+                }
+            }
+        }
+
+        /**
+         * {@code text.regionMatches(!exact, at, this.text, 0, length)} given that the first two characters already
+         * match: for ASCII, case folding is one OR; anything else asks regionMatches (Unicode case rules).
+         */
+        boolean matchesAt(String text, int at) {
+            int len = chars.length;
+            if (at + len > text.length()) {
+                return false;
+            }
+            if (!ascii) {
+                return text.regionMatches(!exact, at, this.text, 0, len);
+            }
+            for (int j = Math.min(2, len); j < len; j++) {
+                char t = text.charAt(at + j);
+                if ((t | fold[j]) != chars[j]) {
+                    return !exact && t >= 128 && text.regionMatches(true, at, this.text, 0, len);
+                }
+            }
+            return true;
+        }
     }
 
     /**
@@ -157,6 +192,13 @@ public class Sanitizer {
         boolean own;
         boolean split;
         final java.util.BitSet multi = new java.util.BitSet();
+        /** First position of each half of each split secret (2 * index + half), -1 when absent. */
+        final int[] splitAt;
+
+        Hits(int splitSecrets) {
+            splitAt = new int[2 * splitSecrets];
+            Arrays.fill(splitAt, -1);
+        }
 
         void add(int p, int r) {
             if (size > 0 && pos[size - 1] == p && rule[size - 1] == r) {
@@ -190,7 +232,7 @@ public class Sanitizer {
     }
 
     /** What scan produced: the text, and for the release rescan where it differs from the keyword-passed text. */
-    private record Scanned(String out, Ints maskedLines, boolean keywordsLeft) {
+    private record Scanned(String out, Ints maskedLines, Hits hits) {
     }
 
     /**
@@ -204,8 +246,15 @@ public class Sanitizer {
         final Pattern pattern;
         final int length;
 
+        final char c0;
+        final char c1;
+        final boolean prefilter;
+
         SplitSecret(String secret) {
             this.length = secret.length();
+            this.c0 = secret.charAt(0);
+            this.c1 = secret.charAt(1);
+            this.prefilter = !Character.isSurrogate(c0) && !Character.isSurrogate(c1);
             this.firstHalf = secret.substring(0, length / 2);
             this.secondHalf = secret.substring(length / 2);
             // a break: optional spaces, newline, an optional GitHub log timestamp, optional spaces
@@ -220,10 +269,12 @@ public class Sanitizer {
             this.pattern = Pattern.compile(regex.toString());
         }
 
-        /** Number of split occurrences; when {@code out} is given it receives the text with them masked. */
-        int find(String text, StringBuilder out) {
-            int first = text.indexOf(firstHalf);
-            int second = text.indexOf(secondHalf);
+        /**
+         * Number of split occurrences from a little before the first intact half ({@code first}, {@code second}:
+         * the first positions of the halves in text, -1 when absent); when {@code out} is given it receives the
+         * text with them masked.
+         */
+        int find(String text, StringBuilder out, int first, int second) {
             if (first < 0 && second < 0) {
                 return 0;
             }
@@ -231,15 +282,43 @@ public class Sanitizer {
             int from = Math.max(0, Math.min(first < 0 ? Integer.MAX_VALUE : first,
                     second < 0 ? Integer.MAX_VALUE : second) - window);
             Matcher m = pattern.matcher(text);
-            m.region(from, text.length());
+            int n = text.length();
             int count = 0;
             int last = 0;
-            while (m.find()) {
+            // the same matches as find() from `from`, but the regex is only tried where the secret's first
+            // character is followed by its second or by the start of a break (a String.indexOf away)
+            int i = from;
+            while (i < n) {
+                boolean match;
+                if (prefilter) {
+                    i = text.indexOf(c0, i);
+                    if (i < 0 || i + 1 >= n) {
+                        break;
+                    }
+                    char d = text.charAt(i + 1);
+                    if (d != c1 && d != ' ' && d != '\t' && d != '\r' && d != '\n') {
+                        i++;
+                        continue;
+                    }
+                    m.region(i, n);
+                    match = m.lookingAt();
+                } else {
+                    m.region(i, n);
+                    match = m.find();
+                }
+                if (!match) {
+                    if (!prefilter) {
+                        break;
+                    }
+                    i++;
+                    continue;
+                }
                 if (out != null) {
                     out.append(text, last, m.start()).append(mask(OWN_SECRET));
                 }
                 last = m.end();
                 count++;
+                i = Math.max(m.end(), m.start() + 1);
             }
             if (out != null && count > 0) {
                 out.append(text, last, text.length());
@@ -310,33 +389,71 @@ public class Sanitizer {
     /**
      * The same answer as {@code findings(out)}, with less work: the output differs from the text the last keyword
      * pass saw only on the lines where a line rule masked something. Every other line was already tried with
-     * exactly the rules a rescan would try, and matched nothing, so only the masked lines are scanned again; and
-     * when that keyword pass saw no own secret or multi-line keyword, one can only appear on or across a masked
-     * line.
+     * exactly the rules a rescan would try, and matched nothing, so only the masked lines are scanned again. An
+     * own secret (or half of one) can only be in the output where that pass saw one or on a masked line; the
+     * own-secret checks find nothing when it is not there, so running them on that union is exact.
      */
     private Map<String, Integer> rescan(Scanned scanned) {
         String out = scanned.out;
-        if (scanned.keywordsLeft || maskBreaksLines) {
+        Hits before = scanned.hits;
+        if (maskBreaksLines || !before.multi.isEmpty()) {
             return findings(out);
         }
         Map<String, Integer> found = new TreeMap<>();
+        boolean own = before.own;
+        // which split secrets had a half in sight; the others cannot be in the output
+        boolean[] splitSeen = new boolean[splitSecrets.size()];
+        seenSplits(before, splitSeen);
         Ints lines = scanned.maskedLines;
         LineWork work = new LineWork();
         for (int i = 0; i < lines.size; i += 2) {
             int start = lines.v[i];
             int end = lines.v[i + 1];
-            // keywords overlapping the line may start before it (own secrets, multi-line keywords)
+            // keywords overlapping the line may start before it
             Hits hits = keywordPass(out, Math.max(0, start - longestKeyword + 1), end);
-            if (hits.wholeText()) {
+            if (!hits.multi.isEmpty()) {
                 return findings(out);
             }
+            own |= hits.own;
+            seenSplits(hits, splitSeen);
             int first = 0;
             while (first < hits.size && hits.pos[first] < start) {
                 first++;
             }
             maskLine(out, start, end, hits, first, hits.size, work, null, found);
         }
+        if (own) {
+            for (String secret : ownSecrets) {
+                if (out.contains(secret)) {
+                    found.merge(OWN_SECRET, 1, Integer::sum);
+                }
+            }
+        }
+        for (int i = 0; i < splitSeen.length; i++) {
+            // the halves' positions moved with the masks: look them up in the output
+            SplitSecret s = splitSecrets.get(i);
+            if (splitSeen[i] && s.find(out, null, out.indexOf(s.firstHalf), out.indexOf(s.secondHalf)) > 0) {
+                found.merge(OWN_SECRET, 1, Integer::sum);
+            }
+        }
         return found;
+    }
+
+    private void seenSplits(Hits hits, boolean[] seen) {
+        for (int i = 0; i < seen.length; i++) {
+            seen[i] |= forceOwnScan || hits.splitAt[2 * i] >= 0 || hits.splitAt[2 * i + 1] >= 0;
+        }
+    }
+
+    private void splitFindings(String text, Hits hits, Map<String, Integer> found) {
+        for (int i = 0; i < splitSecrets.size(); i++) {
+            SplitSecret split = splitSecrets.get(i);
+            int first = forceOwnScan ? text.indexOf(split.firstHalf) : hits.splitAt[2 * i];
+            int second = forceOwnScan ? text.indexOf(split.secondHalf) : hits.splitAt[2 * i + 1];
+            if (split.find(text, null, first, second) > 0) {
+                found.merge(OWN_SECRET, 1, Integer::sum);
+            }
+        }
     }
 
     /** What still matches in {@code text}: rule id (or {@value #OWN_SECRET}) to count. Empty when clean. */
@@ -354,11 +471,7 @@ public class Sanitizer {
             }
         }
         if (hits.split) {
-            for (SplitSecret split : splitSecrets) {
-                if (split.find(text, null) > 0) {
-                    found.merge(OWN_SECRET, 1, Integer::sum);
-                }
-            }
+            splitFindings(text, hits, found);
         }
         hits.multi.stream().forEach(r -> multiLineRules.get(r).matches(text, 0, text.length(), this,
                 (rule, start, end) -> found.merge(rule.id, 1, Integer::sum)));
@@ -389,6 +502,8 @@ public class Sanitizer {
         String out = text;
         Hits hits = keywordPass(out, 0, out.length());
         if (hits.wholeText()) {
+            // while the text is unchanged, the pass's positions of the split halves are exact
+            boolean changed = forceOwnScan;
             if (hits.own) {
                 for (String secret : ownSecrets) {
                     if (out.contains(secret)) {
@@ -396,14 +511,22 @@ public class Sanitizer {
                             counts.merge(OWN_SECRET, 1, Integer::sum);
                         }
                         out = out.replace(secret, mask(OWN_SECRET));
+                        changed = true;
                     }
                 }
             }
             if (hits.split) {
-                for (SplitSecret split : splitSecrets) {
-                    StringBuilder masked = new StringBuilder();
-                    int n = split.find(out, masked);
+                for (int i = 0; i < splitSecrets.size(); i++) {
+                    SplitSecret split = splitSecrets.get(i);
+                    int first = changed ? out.indexOf(split.firstHalf) : hits.splitAt[2 * i];
+                    int second = changed ? out.indexOf(split.secondHalf) : hits.splitAt[2 * i + 1];
+                    if (first < 0 && second < 0) {
+                        continue;
+                    }
+                    StringBuilder masked = new StringBuilder(out.length() + 64);
+                    int n = split.find(out, masked, first, second);
                     if (n > 0) {
+                        changed = true;
                         if (counts != null) {
                             counts.merge(OWN_SECRET, n, Integer::sum);
                         }
@@ -422,7 +545,7 @@ public class Sanitizer {
     private Scanned maskLines(String in, Hits hits, Map<String, Integer> counts, boolean forRescan) {
         Ints maskedLines = forRescan ? new Ints() : null;
         if (hits.size == 0 && alwaysRules.isEmpty()) {
-            return new Scanned(in, maskedLines, hits.wholeText());
+            return new Scanned(in, maskedLines, hits);
         }
         StringBuilder[] result = {null};
         int[] copied = {0};
@@ -442,7 +565,7 @@ public class Sanitizer {
             }
         });
         String out = result[0] == null ? in : result[0].append(in, copied[0], in.length()).toString();
-        return new Scanned(out, maskedLines, hits.wholeText());
+        return new Scanned(out, maskedLines, hits);
     }
 
     private interface RuleMatch {
@@ -565,7 +688,7 @@ public class Sanitizer {
 
     /** Keyword hits starting in text[from, to). */
     private Hits keywordPass(String text, int from, int to) {
-        Hits hits = new Hits();
+        Hits hits = new Hits(splitSecrets.size());
         hits.own = forceOwnScan;
         hits.split = forceOwnScan;
         int n = text.length();
@@ -584,14 +707,19 @@ public class Sanitizer {
                 continue;
             }
             for (Keyword k : table[slot]) {
-                if (!text.regionMatches(!k.exact, i, k.text, 0, k.text.length())) {
+                if (!k.matchesAt(text, i)) {
                     continue;
                 }
                 switch (k.kind) {
                     case LINE_RULE -> hits.add(i, k.rule);
                     case MULTI_LINE_RULE -> hits.multi.set(k.rule);
                     case OWN -> hits.own = true;
-                    default -> hits.split = true;
+                    default -> {
+                        hits.split = true;
+                        if (hits.splitAt[k.rule] < 0) {
+                            hits.splitAt[k.rule] = i;
+                        }
+                    }
                 }
             }
         }
