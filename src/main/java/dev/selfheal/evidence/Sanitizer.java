@@ -48,6 +48,8 @@ public class Sanitizer {
     private final Keyword[][] keywordTable = new Keyword[128 * 128][];
     /** Which slots of {@link #keywordTable} are used: 2 KB that stay in L1, so most pairs cost one bit test. */
     private final long[] keywordSlots = new long[128 * 128 / 64];
+    /** ASCII triples a keyword can start with (256 KB): most common pairs ("se", "to", "00") stop here. */
+    private final long[] keywordTriples = new long[128 * 128 * 128 / 64];
     private int longestKeyword;
     /** The mask can break lines: then the release rescan cannot rely on line-wise bookkeeping. */
     private final boolean maskBreaksLines;
@@ -140,6 +142,14 @@ public class Sanitizer {
                 grown[grown.length - 1] = k;
                 keywordTable[slot] = grown;
                 keywordSlots[slot >>> 6] |= 1L << slot;
+                char c2 = k.text.length() > 2 ? k.text.charAt(2) : 0;
+                boolean anyThird = k.text.length() < 3 || c2 >= 128;
+                for (char third = 0; third < 128; third++) {
+                    if (anyThird || third == c2 || (!k.exact && Character.toLowerCase(third) == Character.toLowerCase(c2))) {
+                        int triple = (slot << 7) | third;
+                        keywordTriples[triple >>> 6] |= 1L << triple;
+                    }
+                }
             }
         }
     }
@@ -695,36 +705,59 @@ public class Sanitizer {
         long[] slots = keywordSlots;
         Keyword[][] table = keywordTable;
         int last = Math.min(to, n - 1);
-        char c1 = from < last ? text.charAt(from) : 0;
-        for (int i = from; i < last; i++) {
-            char c0 = c1;
-            c1 = text.charAt(i + 1);
-            if ((c0 | c1) >= 128) {
-                continue;
-            }
-            int slot = (c0 << 7) | c1;
-            if ((slots[slot >>> 6] & (1L << slot)) == 0) {
-                continue;
-            }
-            for (Keyword k : table[slot]) {
-                if (!k.matchesAt(text, i)) {
+        // chunks copied into a char[]: the hot loop then has no per-character String checks
+        char[] buf = new char[Math.min(CHUNK, Math.max(0, last - from)) + 2];
+        for (int base = from; base < last; base += CHUNK) {
+            int chunkEnd = Math.min(last, base + CHUNK);
+            int filled = Math.min(n, chunkEnd + 2);
+            text.getChars(base, filled, buf, 0);
+            for (int i = base; i < chunkEnd; i++) {
+                int j = i - base;
+                char c0 = buf[j];
+                char c1 = buf[j + 1];
+                if ((c0 | c1) >= 128) {
                     continue;
                 }
-                switch (k.kind) {
-                    case LINE_RULE -> hits.add(i, k.rule);
-                    case MULTI_LINE_RULE -> hits.multi.set(k.rule);
-                    case OWN -> hits.own = true;
-                    default -> {
-                        hits.split = true;
-                        if (hits.splitAt[k.rule] < 0) {
-                            hits.splitAt[k.rule] = i;
-                        }
+                int slot = (c0 << 7) | c1;
+                if ((slots[slot >>> 6] & (1L << slot)) == 0) {
+                    continue;
+                }
+                if (i + 2 < n) {
+                    char c2 = buf[j + 2];
+                    int triple = (slot << 7) | c2;
+                    // a non-ASCII third character may still fold to a keyword's: leave that to matchesAt
+                    if (c2 < 128 && (keywordTriples[triple >>> 6] & (1L << triple)) == 0) {
+                        continue;
                     }
                 }
+                candidates(text, i, table[slot], hits);
             }
         }
         return hits;
     }
+
+    private static final int CHUNK = 8192;
+
+    /** Records which of the keywords sharing a first-character slot start at text[i]. */
+    private static void candidates(String text, int i, Keyword[] keywords, Hits hits) {
+        for (Keyword k : keywords) {
+            if (!k.matchesAt(text, i)) {
+                continue;
+            }
+            switch (k.kind) {
+                case LINE_RULE -> hits.add(i, k.rule);
+                case MULTI_LINE_RULE -> hits.multi.set(k.rule);
+                case OWN -> hits.own = true;
+                default -> {
+                    hits.split = true;
+                    if (hits.splitAt[k.rule] < 0) {
+                        hits.splitAt[k.rule] = i;
+                    }
+                }
+            }
+        }
+    }
+
     /** A JSON tree with every string value (and field name) sanitized; the input is not changed. */
     public JsonNode sanitize(JsonNode node) {
         if (node == null) {
