@@ -7,7 +7,11 @@ import java.util.List;
 @JsonIgnoreProperties({"$schema", "description"})
 public record MaskRules(int version, String mask, Boolean verify, List<Rule> rules, List<String> allowlist) {
 
-    public record Rule(String id, String regex, List<String> keywords, Double entropy) {
+    /**
+     * {@code keywordWithin}: every match holds one of the keywords starting at most that many characters after
+     * the match start, so the sanitizer only tries the regex near keyword hits; null when not promised.
+     */
+    public record Rule(String id, String regex, List<String> keywords, Double entropy, Integer keywordWithin) {
     }
 
     public List<String> allowlist() {
