@@ -273,9 +273,8 @@ public class EvidenceCollector {
     /** The collection itself failed (database, disk): try the event again later, with back-off. */
     public void retryLater(Exchange exchange) {
         Outbox.Event e = exchange.getProperty(EVENT, Outbox.Event.class);
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        long delay = Math.min(3600, 30L << Math.min(6, e.attempts()));
-        outbox.retryAt(e.id(), CONSUMER, folders.now().plusSeconds(delay), String.valueOf(cause));
+        outbox.retryWithBackoff(e, CONSUMER, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(1));
     }
 
     private boolean failed(Exchange exchange, State s, String part) {

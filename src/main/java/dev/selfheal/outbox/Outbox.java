@@ -84,6 +84,16 @@ public class Outbox {
                 Timestamp.from(dueAt), sanitizer.sanitize(error), eventId, consumer);
     }
 
+    /**
+     * The consumer failed on this event (an outage, a bug): try again after an exponential back-off from
+     * {@code first}, doubling per attempt, at most {@code max}.
+     */
+    public void retryWithBackoff(Event event, String consumer, Throwable cause, Duration first, Duration max) {
+        long seconds = Math.min(max.toSeconds(), first.toSeconds() << Math.min(event.attempts() - 1, 16));
+        retryAt(event.id(), consumer, Instant.now().plusSeconds(Math.max(1, seconds)),
+                cause == null ? "unknown failure" : cause.toString());
+    }
+
     /** The delivery can never succeed (kept for the audit trail, not retried). */
     public void failed(long eventId, String consumer, String error) {
         jdbc.update("UPDATE phase4_event_deliveries SET status = 'failed', done_at = now(), last_error = ? "

@@ -4,7 +4,6 @@ import dev.selfheal.detection.DetectionEvaluator;
 import dev.selfheal.detection.RunSummary;
 import dev.selfheal.outbox.Outbox;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.springframework.dao.DataAccessException;
@@ -59,9 +58,7 @@ public class RunEvaluation {
             detection.databaseWriteFailed(cause);
         }
         if (event != null) {
-            long backoff = Math.min(600, 10L << Math.min(event.attempts(), 6));
-            outbox.retryAt(event.id(), CONSUMER, Instant.now().plusSeconds(backoff),
-                    cause == null ? "unknown" : cause.toString());
+            outbox.retryWithBackoff(event, CONSUMER, cause, Duration.ofSeconds(10), Duration.ofMinutes(10));
         }
     }
 }
