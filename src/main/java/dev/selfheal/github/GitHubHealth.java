@@ -36,8 +36,12 @@ public class GitHubHealth implements HealthIndicator {
                 .withDetail("repositories", properties.github().repositories().size())
                 .withDetail("cachedEtags", api.cachedUrls());
         RateLimitStatus last = api.lastRateLimit();
-        if (last != null) {
-            health.withDetail("rateLimitRemaining", last.remaining()).withDetail("rateLimitReset", last.reset());
+        // GitHub sends some of the rate-limit headers on some answers only
+        if (last != null && last.remaining() != null) {
+            health.withDetail("rateLimitRemaining", last.remaining());
+        }
+        if (last != null && last.reset() != null) {
+            health.withDetail("rateLimitReset", last.reset().toString());
         }
         if (rateLimit.pausedUntil().isAfter(Instant.now())) {
             health.withDetail("pausedUntil", rateLimit.pausedUntil().toString());

@@ -48,6 +48,9 @@ class GitHubRequestsAndPagingTest {
     @Autowired
     ProducerTemplate template;
 
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
     @BeforeEach
     void reset() {
         github.resetAll();
@@ -154,6 +157,20 @@ class GitHubRequestsAndPagingTest {
         });
         assertThat(call.getProperty(GitHubApi.NOT_MODIFIED)).isEqualTo(true);
         assertThat(call.getMessage().getBody(String.class)).contains("workflow_runs");
+    }
+
+    @Test
+    void healthShowsWhatGitHubLastSaidOfTheRateLimit() throws Exception {
+        github.stubFor(get(urlPathEqualTo("/repos/octo-org/octo-repo/actions/runs/10"))
+                .willReturn(okJson(GitHubFixtures.json(run(10))).withHeader("X-RateLimit-Remaining", "4321")));
+        template.send("direct:github-call", e -> e.setProperty(GitHubApi.PATH, "/repos/octo-org/octo-repo/actions/runs/10"));
+
+        var health = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health/github")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"rateLimitRemaining\":4321");
     }
 
     @Test
