@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.evidence.Sanitizer;
 import dev.selfheal.outbox.Outbox;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -25,8 +26,10 @@ public class RunIntake {
     private final Outbox outbox;
     private final ObjectMapper mapper;
     private final ReportLog reportLog;
+    private final Sanitizer sanitizer;
 
-    public RunIntake(JdbcTemplate jdbc, Outbox outbox, ObjectMapper mapper, ReportLog reportLog) {
+    public RunIntake(JdbcTemplate jdbc, Outbox outbox, ObjectMapper mapper, ReportLog reportLog, Sanitizer sanitizer) {
+        this.sanitizer = sanitizer;
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.mapper = mapper;
@@ -61,8 +64,9 @@ public class RunIntake {
                     completed_at = EXCLUDED.completed_at, duration_seconds = EXCLUDED.duration_seconds,
                     workflow_name = EXCLUDED.workflow_name, html_url = EXCLUDED.html_url,
                     final_failure = false, updated_at = now()
-                """, run.runId(), run.repository(), run.workflowId(), run.workflowName(), run.attempt(), run.event(),
-                run.actor(), run.headBranch(), run.headSha(), run.htmlUrl(), run.status(), run.conclusion(),
+                """, run.runId(), run.repository(), run.workflowId(), sanitizer.sanitize(run.workflowName()),
+                run.attempt(), run.event(), sanitizer.sanitize(run.actor()), sanitizer.sanitize(run.headBranch()),
+                run.headSha(), sanitizer.sanitize(run.htmlUrl()), run.status(), run.conclusion(),
                 ts(run.startedAt()), ts(run.completedAt()), run.durationSeconds());
         long eventId = outbox.record("run_completed", run.repository(), run.runId(), run.attempt(), run.payload());
         reportLog.append("detection", "run " + run.key() + " " + run.workflowName() + " completed: "

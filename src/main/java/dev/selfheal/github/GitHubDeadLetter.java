@@ -1,5 +1,6 @@
 package dev.selfheal.github;
 
+import dev.selfheal.evidence.Sanitizer;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
@@ -26,22 +27,25 @@ public class GitHubDeadLetter {
 
     private final Outbox outbox;
     private final RetryPolicy policy;
+    private final Sanitizer sanitizer;
 
-    public GitHubDeadLetter(Outbox outbox, PolicyFiles policies) {
+    public GitHubDeadLetter(Outbox outbox, PolicyFiles policies, Sanitizer sanitizer) {
         this.outbox = outbox;
         this.policy = policies.retryPolicy();
+        this.sanitizer = sanitizer;
     }
 
     public Map<String, Object> record(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Map<String, Object> failure = new LinkedHashMap<>();
         failure.put("method", exchange.getProperty(GitHubApi.METHOD, "GET", String.class));
-        failure.put("url", exchange.getProperty(GitHubApi.URL, String.class));
+        failure.put("url", sanitizer.sanitize(exchange.getProperty(GitHubApi.URL, String.class)));
         failure.put("route", exchange.getFromRouteId());
         if (cause instanceof HttpOperationFailedException http) {
             failure.put("status", http.getStatusCode());
             failure.put("category", categoryOf(http));
-            failure.put("message", truncate(gitHubMessage(http)));
+            // GitHub's answer is shown to callers, rows and logs: masked here, once
+            failure.put("message", sanitizer.sanitize(truncate(gitHubMessage(http))));
             // the seed's remedy per cause (422: make sure workflow_dispatch is on the default branch, ...)
             RetryPolicy.Category known = policy.categories().get(categoryOf(http));
             failure.put("fix", known == null ? null : known.fix());
@@ -49,7 +53,7 @@ public class GitHubDeadLetter {
         } else {
             failure.put("status", null);
             failure.put("category", "network");
-            failure.put("message", truncate(cause == null ? "unknown failure" : cause.toString()));
+            failure.put("message", sanitizer.sanitize(truncate(cause == null ? "unknown failure" : cause.toString())));
         }
         String repository = exchange.getProperty("repository", String.class);
         Long runId = exchange.getProperty("runId", Long.class);

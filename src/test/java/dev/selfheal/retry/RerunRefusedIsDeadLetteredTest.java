@@ -44,6 +44,22 @@ class RerunRefusedIsDeadLetteredTest extends CoreLoopTest {
     }
 
     @Test
+    void gitHubsMessageIsMaskedInEveryRow() {
+        long runId = newRunId();
+        String leaked = "ghp_" + "Lk9".repeat(12);
+        github.stubRerun(post(urlPathEqualTo(GitHubStandIn.rerunPath(runId))).willReturn(aResponse().withStatus(422)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"message\":\"Validation failed for token " + leaked + "\"}")));
+        github.deliverRun(port, github.stubAttempt(runId, 1, "failure", GitHubStandIn.RUNNER_LOST));
+
+        eventually(() -> events(runId), e -> e.contains("final_failure"));
+        String result = (String) retries(runId).get(0).get("result");
+        assertThat(result).doesNotContain(leaked).contains("[MASKED:github-pat]");
+        assertThat(jdbc.queryForList("SELECT payload::text FROM phase4_events WHERE run_id = ?", String.class, runId))
+                .noneMatch(p -> p.contains(leaked));
+    }
+
+    @Test
     void badGatewayIsRedeliveredAndTheRerunGoesOut() {
         long runId = newRunId();
         String path = GitHubStandIn.rerunPath(runId);
