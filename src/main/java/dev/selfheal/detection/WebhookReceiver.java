@@ -118,6 +118,15 @@ public class WebhookReceiver {
         answer(exchange, duplicate ? "duplicate" : "run", duplicate ? 200 : 202, body);
     }
 
+    /** The run could not be recorded (the database is down): 503, and the cause stays in our log only. */
+    public void unavailable(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        org.slf4j.LoggerFactory.getLogger(WebhookReceiver.class).warn("Webhook delivery {} not recorded: {}",
+                exchange.getProperty("deliveryId"), String.valueOf(cause));
+        answer(exchange, "unavailable", 503, Map.of("error", "the run could not be recorded now; GitHub can "
+                + "redeliver this delivery, and the poll will pick the run up when Selfheal's database is back"));
+    }
+
     /** Writes the answer set by {@link #receive} or {@link #accepted} as the HTTP response. */
     public String respond(Exchange exchange) throws JsonProcessingException {
         Message in = exchange.getMessage();

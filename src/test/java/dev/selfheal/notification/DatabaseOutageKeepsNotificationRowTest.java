@@ -15,21 +15,16 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.selfheal.outbox.Outbox;
-import dev.selfheal.test.ExternalPostgres;
+import dev.selfheal.test.PostgresBehindProxy;
+import dev.selfheal.test.TcpProxy;
 import dev.selfheal.test.SelfhealTest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -40,29 +35,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * The outage is a TCP proxy between the service and the machine's PostgreSQL, closed and reopened.
  */
 @SelfhealTest
-@ContextConfiguration(initializers = DatabaseOutageKeepsNotificationRowTest.ProxiedPostgres.class)
+@ContextConfiguration(initializers = PostgresBehindProxy.class)
 class DatabaseOutageKeepsNotificationRowTest {
 
-    /** ExternalPostgres, with the service's connections going through the proxy. */
-    static final class ProxiedPostgres implements ApplicationContextInitializer<ConfigurableApplicationContext> {
-        @Override
-        public void initialize(ConfigurableApplicationContext context) {
-            new ExternalPostgres().initialize(context);
-            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("selfheal-test-proxy",
-                    java.util.Map.of("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + PROXY.port() + "/"
-                            + ExternalPostgres.database())));
-        }
-    }
-
-    static final TcpProxy PROXY;
-
-    static {
-        try {
-            PROXY = new TcpProxy("127.0.0.1", 5432);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final TcpProxy PROXY = PostgresBehindProxy.PROXY;
 
     static final String SLACK_PATH = "/services/T0TEST/B0TEST/outage";
 
@@ -96,11 +72,6 @@ class DatabaseOutageKeepsNotificationRowTest {
     @BeforeAll
     static void settle() {
         settleLeftoverDeliveries();
-    }
-
-    @AfterAll
-    static void stopProxy() {
-        PROXY.close();
     }
 
     @Autowired

@@ -1,4 +1,4 @@
-package dev.selfheal.notification;
+package dev.selfheal.test;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * refuses new ones (the database is "down" for the service), {@link #open()} accepts again on the same port.
  * The server itself is never touched.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final String targetHost;
     private final int targetPort;
@@ -23,7 +23,7 @@ final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
-    TcpProxy(String targetHost, int targetPort) throws IOException {
+    public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         ServerSocket first = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -31,11 +31,11 @@ final class TcpProxy implements AutoCloseable {
         start(first);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    synchronized void open() throws IOException {
+    public synchronized void open() throws IOException {
         if (server == null) {
             ServerSocket s = new ServerSocket();
             s.setReuseAddress(true);
