@@ -25,6 +25,8 @@ import org.springframework.stereotype.Component;
 @Component("runPoller")
 public class RunPoller {
 
+    private static final String NEWEST = "pollNewestUpdate";
+
     private final List<String> repositories;
     private final int perPage;
     private final Duration firstLookback;
@@ -57,9 +59,10 @@ public class RunPoller {
         exchange.setProperty(GitHubApi.ITEMS_FIELD, "workflow_runs");
     }
 
-    /** After the list: the runs updated after the watermark, oldest first; the watermark moves past them. */
+    /** After the list: the runs updated after the watermark, oldest first (the watermark moves in {@link #advance}). */
     public List<JsonNode> newRuns(Exchange exchange) {
         String repository = exchange.getProperty("repository", String.class);
+        exchange.removeProperty(NEWEST);
         @SuppressWarnings("unchecked")
         List<JsonNode> runs = exchange.getMessage().getBody(List.class);
         if (runs == null || runs.isEmpty()) {
@@ -72,13 +75,25 @@ public class RunPoller {
                 .sorted(Comparator.comparing(RunPoller::updatedAt))
                 .toList();
         if (!fresh.isEmpty()) {
-            Instant newest = updatedAt(fresh.get(fresh.size() - 1));
-            jdbc.update("""
-                    INSERT INTO phase4_poll_watermarks (repository, updated_at, polled_at) VALUES (?, ?, now())
-                    ON CONFLICT (repository) DO UPDATE SET updated_at = GREATEST(phase4_poll_watermarks.updated_at,
-                        EXCLUDED.updated_at), polled_at = now()""", repository, Timestamp.from(newest));
+            exchange.setProperty(NEWEST, updatedAt(fresh.get(fresh.size() - 1)));
         }
         return fresh;
+    }
+
+    /**
+     * After every new run was handed on: the watermark moves past them. Not before: a run whose hand-on failed
+     * (database down) is listed again by the next poll, and the once-per-attempt check drops the others.
+     */
+    public void advance(Exchange exchange) {
+        Instant newest = exchange.getProperty(NEWEST, Instant.class);
+        if (newest == null) {
+            return;
+        }
+        jdbc.update("""
+                INSERT INTO phase4_poll_watermarks (repository, updated_at, polled_at) VALUES (?, ?, now())
+                ON CONFLICT (repository) DO UPDATE SET updated_at = GREATEST(phase4_poll_watermarks.updated_at,
+                    EXCLUDED.updated_at), polled_at = now()""", exchange.getProperty("repository", String.class),
+                Timestamp.from(newest));
     }
 
     private Instant watermark(String repository) {
