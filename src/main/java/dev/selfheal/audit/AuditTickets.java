@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.selfheal.github.GitHubDeadLetter;
 import dev.selfheal.evidence.AtomicFiles;
 import dev.selfheal.evidence.ReportFolders;
 import dev.selfheal.evidence.Sanitizer;
@@ -208,7 +209,7 @@ public class AuditTickets {
             byHttp.putNull("status");
         }
         byHttp.put("class", status == null ? "none" : (status / 100) + "xx");
-        byHttp.put("meaning", status == null ? "no HTTP answer involved" : RiskLevels.causeOfHttpStatus(status));
+        byHttp.put("meaning", status == null ? "no HTTP answer involved" : GitHubDeadLetter.categoryOf(status));
         ObjectNode byCause = ((ObjectNode) t.get("classification")).putObject("byCause");
         byCause.put("category", cause(e));
         byCause.put("rule", first(p, "ruleId", "rule"));

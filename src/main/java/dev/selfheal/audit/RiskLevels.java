@@ -60,26 +60,6 @@ public class RiskLevels {
         return status == 401 || status == 403 ? "high" : "medium";
     }
 
-    /** The cause a status code stands for, as GitHubDeadLetter and the seed's error policy name it. */
-    public static String causeOfHttpStatus(int status) {
-        if (status == 0) {
-            return "network";
-        }
-        if (status == 422) {
-            return "configuration";
-        }
-        if (status == 401 || status == 403) {
-            return "permission";
-        }
-        if (status == 404) {
-            return "not_found";
-        }
-        if (status == 429) {
-            return "rate_limit";
-        }
-        return status >= 500 ? "server_error" : status >= 400 ? "client_error" : "ok";
-    }
-
     static String max(String a, String b) {
         return ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b;
     }

@@ -43,11 +43,11 @@ public class GitHubDeadLetter {
         failure.put("route", exchange.getFromRouteId());
         if (cause instanceof HttpOperationFailedException http) {
             failure.put("status", http.getStatusCode());
-            failure.put("category", categoryOf(http));
+            failure.put("category", categoryOf(http.getStatusCode()));
             // GitHub's answer is shown to callers, rows and logs: masked here, once
             failure.put("message", sanitizer.sanitize(truncate(gitHubMessage(http))));
             // the seed's remedy per cause (422: make sure workflow_dispatch is on the default branch, ...)
-            RetryPolicy.Category known = policy.categories().get(categoryOf(http));
+            RetryPolicy.Category known = policy.categories().get(categoryOf(http.getStatusCode()));
             failure.put("fix", known == null ? null : known.fix());
             exchange.setProperty(GitHubApi.STATUS, http.getStatusCode());
         } else {
@@ -65,25 +65,27 @@ public class GitHubDeadLetter {
         return failure;
     }
 
-    /** HTTP code to cause, as the seed's error policy: 422 configuration, 403 permission, 404 not found. */
-    static String categoryOf(HttpOperationFailedException e) {
-        int code = e.getStatusCode();
-        if (code == 422) {
+    /**
+     * HTTP code to cause, as the seed's error policy names it: 422 configuration, 401/403 permission, 404 not
+     * found, 429 rate limit, 5xx server error; 0 (no answer) network. The one mapping: audit tickets use it too.
+     */
+    public static String categoryOf(int status) {
+        if (status == 0) {
+            return "network";
+        }
+        if (status == 422) {
             return "configuration";
         }
-        if (code == 403 || code == 401) {
+        if (status == 403 || status == 401) {
             return "permission";
         }
-        if (code == 404) {
+        if (status == 404) {
             return "not_found";
         }
-        if (code == 429) {
+        if (status == 429) {
             return "rate_limit";
         }
-        if (code >= 500) {
-            return "server_error";
-        }
-        return "client_error";
+        return status >= 500 ? "server_error" : status >= 400 ? "client_error" : "ok";
     }
 
     private static String gitHubMessage(HttpOperationFailedException e) {

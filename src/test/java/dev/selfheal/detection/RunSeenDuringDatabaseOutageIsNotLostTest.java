@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.selfheal.sandbox.GitHubFixtures;
+import dev.selfheal.test.CoreLoopProperties;
 import dev.selfheal.test.GitHubStandIn;
 import dev.selfheal.test.PostgresBehindProxy;
 import dev.selfheal.test.SelfhealTest;
@@ -40,11 +41,7 @@ class RunSeenDuringDatabaseOutageIsNotLostTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry registry) {
-        registry.add("selfheal.github.api-url", wm::baseUrl);
-        registry.add("selfheal.config-dir", () -> TestPolicies.fast().toString());
-        registry.add("selfheal.github.webhook-secret", () -> GitHubStandIn.SECRET);
-        registry.add("selfheal.github.repositories", () -> GitHubStandIn.REPO);
-        registry.add("selfheal.retry.dispatch-period-ms", () -> "100");
+        CoreLoopProperties.register(registry, wm, TestPolicies::fast);
         registry.add("spring.datasource.hikari.connection-timeout", () -> "1000");
     }
 

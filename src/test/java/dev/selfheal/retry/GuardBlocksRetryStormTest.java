@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import dev.selfheal.test.CoreLoopProperties;
 import dev.selfheal.test.GitHubStandIn;
 import dev.selfheal.test.TestPolicies;
 import org.junit.jupiter.api.Test;
@@ -38,11 +39,7 @@ class GuardBlocksRetryStormTest {
         Path config = TestPolicies.fast();
         TestPolicies.edit(config, "phase4-retry-policy.json",
                 p -> ((ObjectNode) p.path("guard")).put("maxRetriesPerHour", 0));
-        registry.add("selfheal.github.api-url", wm::baseUrl);
-        registry.add("selfheal.config-dir", config::toString);
-        registry.add("selfheal.github.webhook-secret", () -> GitHubStandIn.SECRET);
-        registry.add("selfheal.github.repositories", () -> GitHubStandIn.REPO);
-        registry.add("selfheal.retry.dispatch-period-ms", () -> "100");
+        CoreLoopProperties.register(registry, wm, () -> config);
     }
 
     @LocalServerPort

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.selfheal.test.CoreLoopProperties;
 import dev.selfheal.test.GitHubStandIn;
 import dev.selfheal.test.SelfhealTest;
 import dev.selfheal.test.TestPolicies;
@@ -39,11 +40,7 @@ class GuardStopsRetryLoopsTest {
         Path config = TestPolicies.fast();
         TestPolicies.edit(config, "phase4-retry-policy.json",
                 p -> ((ObjectNode) p.path("guard")).put("maxSameCauseFailures", 2));
-        registry.add("selfheal.github.api-url", wm::baseUrl);
-        registry.add("selfheal.config-dir", config::toString);
-        registry.add("selfheal.github.webhook-secret", () -> GitHubStandIn.SECRET);
-        registry.add("selfheal.github.repositories", () -> GitHubStandIn.REPO);
-        registry.add("selfheal.retry.dispatch-period-ms", () -> "100");
+        CoreLoopProperties.register(registry, wm, () -> config);
     }
 
     @LocalServerPort

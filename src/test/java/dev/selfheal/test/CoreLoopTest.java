@@ -32,13 +32,7 @@ public abstract class CoreLoopTest {
 
     @DynamicPropertySource
     static void coreLoop(DynamicPropertyRegistry registry) {
-        config = TestPolicies.fast();
-        registry.add("selfheal.github.api-url", wm::baseUrl);
-        registry.add("selfheal.config-dir", () -> config.toString());
-        registry.add("selfheal.github.webhook-secret", () -> GitHubStandIn.SECRET);
-        registry.add("selfheal.github.repositories", () -> GitHubStandIn.REPO);
-        registry.add("selfheal.retry.dispatch-period-ms", () -> "100");
-        registry.add("selfheal.retry.reconcile-period-ms", () -> "300");
+        CoreLoopProperties.register(registry, wm, TestPolicies::fast);
     }
 
     @LocalServerPort
