@@ -50,6 +50,10 @@ public class GitHubDeadLetter {
             RetryPolicy.Category known = policy.categories().get(categoryOf(http.getStatusCode()));
             failure.put("fix", known == null ? null : known.fix());
             exchange.setProperty(GitHubApi.STATUS, http.getStatusCode());
+        } else if (cause instanceof UntrustedHostException untrusted) {
+            failure.put("status", null);
+            failure.put("category", "untrusted_host");
+            failure.put("message", untrusted.getMessage());
         } else {
             failure.put("status", null);
             failure.put("category", "network");
