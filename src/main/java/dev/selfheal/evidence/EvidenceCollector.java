@@ -225,6 +225,9 @@ public class EvidenceCollector {
             s.files.add(zip);
         } else {
             s.files.add(fileEntry("artifact", d.file(), d.bytes(), d.sha256()));
+            // the zip stays byte-exact; what its text entries hold is reported beside it
+            Path findings = ArtifactSecretScan.write(d.file(), sanitizer, mapper);
+            s.files.add(fileEntry("artifact_secret_scan", findings, Files.size(findings), sha256(findings)));
         }
     }
 
