@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -27,7 +28,8 @@ public class EmbeddedDatabaseConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
 
-    @Bean(destroyMethod = "close")
+    // stopped by EmbeddedPostgresStop, which says so in the log
+    @Bean(destroyMethod = "")
     EmbeddedPostgres embeddedPostgres(SelfhealProperties properties) throws IOException {
         Path dataDir = properties.dataDir().resolve("pg").toAbsolutePath();
         Files.createDirectories(dataDir);
@@ -42,6 +44,18 @@ public class EmbeddedDatabaseConfiguration {
         EmbeddedPassword.requireIt(pg, dataDir, password);
         LOG.info("Embedded PostgreSQL 16 on port {} with data in {} (password in pg.password)", pg.getPort(), dataDir);
         return pg;
+    }
+
+    /**
+     * Stops the server when Spring destroys the beans: after Camel (stopped when the context starts closing)
+     * and everything else that used the database.
+     */
+    @Bean
+    DisposableBean embeddedPostgresStop(EmbeddedPostgres pg) {
+        return () -> {
+            pg.close();
+            LOG.info("Embedded PostgreSQL stopped");
+        };
     }
 
     @Bean

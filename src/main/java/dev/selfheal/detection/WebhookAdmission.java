@@ -102,9 +102,14 @@ public class WebhookAdmission extends OncePerRequestFilter {
         }
     }
 
-    /** Reads the raw body into {@code body}; null when it is complete, else why it was given up. */
+    /**
+     * Reads the raw body into {@code body}; null when it is complete, else why it was given up. Memory is
+     * reserved as bytes arrive (doubling from 16 KiB), not for the declared length: a slow sender holds only
+     * what it has sent.
+     */
     private String read(HttpServletRequest request, long declared, long max, Body body) throws IOException {
-        int first = (int) (declared >= 0 ? declared : Math.min(FIRST_CHUNK, max + 1));
+        long target = declared >= 0 ? declared : max + 1;
+        int first = (int) Math.min(target, FIRST_CHUNK);
         if (!reserve(body, first)) {
             return "busy: too many deliveries being read at once, try again";
         }
@@ -114,13 +119,13 @@ public class WebhookAdmission extends OncePerRequestFilter {
         try {
             while (true) {
                 if (body.length == body.bytes.length) {
-                    if (body.length > max || (declared >= 0 && in.read() == -1)) {
-                        return body.length > max ? "body larger than " + max + " bytes" : null;
+                    if (body.length == target) {
+                        if (declared < 0) {
+                            return "body larger than " + max + " bytes";
+                        }
+                        return in.read() == -1 ? null : "body longer than its Content-Length";
                     }
-                    if (declared >= 0) {
-                        return "body longer than its Content-Length";
-                    }
-                    int grown = (int) Math.min(max + 1, (long) body.bytes.length * 2);
+                    int grown = (int) Math.min(target, (long) body.bytes.length * 2);
                     if (!reserve(body, grown - body.bytes.length)) {
                         return "busy: too many deliveries being read at once, try again";
                     }

@@ -41,7 +41,7 @@ class DemoShowsTheWholeLoopTest {
         }
         Path data = Files.createTempDirectory("selfheal-demo");
         ConfigurableApplicationContext demo = new SpringApplicationBuilder(SelfhealApplication.class)
-                .profiles("demo").run("--server.port=0", "--selfheal.sandbox.port=" + sandboxPort,
+                .profiles("demo").run("--server.port=0", "--management.server.port=0", "--selfheal.sandbox.port=" + sandboxPort,
                         "--selfheal.data-dir=" + data, "--spring.datasource.url=" + ExternalPostgres.serverUrl()
                                 + DATABASE, "--spring.datasource.username=postgres",
                         "--selfheal.evidence.poll-millis=1000", "--selfheal.evidence.poll-delay-millis=1000");
