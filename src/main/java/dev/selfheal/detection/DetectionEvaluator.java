@@ -1,6 +1,6 @@
 package dev.selfheal.detection;
 
-import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.reports.ReportLog;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.DetectionRules;
 import dev.selfheal.policy.PolicyFiles;

@@ -1,6 +1,8 @@
 package dev.selfheal.evidence;
 
 import dev.selfheal.config.SelfhealProperties;
+import dev.selfheal.reports.AtomicFiles;
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.selfheal.github;
 
-import dev.selfheal.evidence.Sanitizer;
+import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;

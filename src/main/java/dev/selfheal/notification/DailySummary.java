@@ -1,6 +1,6 @@
 package dev.selfheal.notification;
 
-import dev.selfheal.evidence.ReportFolders;
+import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.outbox.Outbox;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -3,7 +3,7 @@ package dev.selfheal.recovery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.reports.ReportLog;
 import dev.selfheal.outbox.Outbox;
 import java.sql.Timestamp;
 import java.time.Duration;

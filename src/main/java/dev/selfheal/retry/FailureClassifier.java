@@ -2,7 +2,7 @@ package dev.selfheal.retry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.evidence.Sanitizer;
+import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
 import java.io.BufferedReader;

@@ -2,7 +2,7 @@ package dev.selfheal.retry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.reports.ReportLog;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubDeadLetter;
 import dev.selfheal.github.GitHubRateLimit;

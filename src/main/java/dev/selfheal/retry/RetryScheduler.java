@@ -3,7 +3,7 @@ package dev.selfheal.retry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.detection.DetectionEvaluator;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.reports.ReportLog;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;

@@ -1,6 +1,6 @@
 package dev.selfheal.scheduling;
 
-import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.reports.ReportLog;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubDeadLetter;
 import java.util.List;

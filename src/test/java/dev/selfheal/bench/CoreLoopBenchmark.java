@@ -15,7 +15,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.selfheal.SelfhealApplication;
 import dev.selfheal.config.SelfhealProperties;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.evidence.Sanitizer;
+import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.retry.FailureClassifier;
 import dev.selfheal.sandbox.GitHubFixtures;

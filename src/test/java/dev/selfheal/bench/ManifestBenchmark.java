@@ -1,7 +1,7 @@
 package dev.selfheal.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.evidence.ConfiguredSanitizer;
+import dev.selfheal.sanitize.ConfiguredSanitizer;
 import dev.selfheal.evidence.ManifestWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

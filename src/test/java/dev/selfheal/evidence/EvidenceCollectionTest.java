@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.selfheal.config.SelfhealProperties;
+import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.sandbox.GitHubFixtures;
 import dev.selfheal.test.SelfhealTest;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.audit.RiskLevels;
-import dev.selfheal.evidence.Sanitizer;
+import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.JsonPolicyReader;
 import dev.selfheal.policy.MaskRules;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.config.SelfhealProperties;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.evidence.Sanitizer;
+import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.policy.PolicyFiles;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
-package dev.selfheal.evidence;
+package dev.selfheal.reports;
 
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

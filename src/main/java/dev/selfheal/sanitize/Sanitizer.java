@@ -1,4 +1,4 @@
-package dev.selfheal.evidence;
+package dev.selfheal.sanitize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
