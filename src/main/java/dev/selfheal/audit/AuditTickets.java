@@ -9,7 +9,6 @@ import dev.selfheal.github.GitHubDeadLetter;
 import dev.selfheal.reports.AtomicFiles;
 import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.sanitize.Sanitizer;
-import dev.selfheal.notification.NotificationProperties;
 import dev.selfheal.outbox.Outbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,13 +47,13 @@ public class AuditTickets {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public AuditTickets(ReportFolders folders, Sanitizer sanitizer, RiskLevels risks, JdbcTemplate jdbc,
-            AuditTicketMarkdown markdown, NotificationProperties properties) {
+            AuditTicketMarkdown markdown, AuditProperties properties) {
         this.folders = folders;
         this.sanitizer = sanitizer;
         this.risks = risks;
         this.jdbc = jdbc;
         this.markdown = markdown;
-        String base = properties.auditTicketBaseUrl();
+        String base = properties.ticketBaseUrl();
         this.linkBase = base == null || base.isBlank() ? "docs/reports/" : base.endsWith("/") ? base : base + "/";
     }
 

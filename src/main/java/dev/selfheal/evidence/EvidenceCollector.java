@@ -68,25 +68,18 @@ public class EvidenceCollector {
     private final ReportLog log;
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final long maxArtifactBytes;
-    private final int batch;
 
     public EvidenceCollector(Outbox outbox, ReportFolders folders, Sanitizer sanitizer, EvidenceSummaries summaries,
-            ReportLog log, @Value("${selfheal.evidence.max-artifact-bytes:1073741824}") long maxArtifactBytes,
-            @Value("${selfheal.evidence.batch:10}") int batch) {
+            ReportLog log, @Value("${selfheal.evidence.max-artifact-bytes:1073741824}") long maxArtifactBytes) {
         this.outbox = outbox;
         this.folders = folders;
         this.sanitizer = sanitizer;
         this.summaries = summaries;
         this.log = log;
         this.maxArtifactBytes = maxArtifactBytes;
-        this.batch = batch;
     }
 
     /** Due run events for consumer {@value #CONSUMER}; the lease outlasts a slow collection. */
-    public List<Outbox.Event> claim() {
-        return outbox.claim(CONSUMER, batch, Duration.ofMinutes(15));
-    }
-
     /** From a claimed event: the run to collect. Events without a run are done at once. */
     public boolean startFromEvent(Exchange exchange) {
         Outbox.Event event = exchange.getMessage().getBody(Outbox.Event.class);
@@ -272,13 +265,6 @@ public class EvidenceCollector {
     public void done(Exchange exchange) {
         Outbox.Event e = exchange.getProperty(EVENT, Outbox.Event.class);
         outbox.done(e.id(), CONSUMER);
-    }
-
-    /** The collection itself failed (database, disk): try the event again later, with back-off. */
-    public void retryLater(Exchange exchange) {
-        Outbox.Event e = exchange.getProperty(EVENT, Outbox.Event.class);
-        outbox.retryWithBackoff(e, CONSUMER, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
-                java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(1));
     }
 
     private boolean failed(Exchange exchange, State s, String part) {

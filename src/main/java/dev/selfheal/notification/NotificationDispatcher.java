@@ -2,8 +2,8 @@ package dev.selfheal.notification;
 
 import dev.selfheal.audit.AuditTickets;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.outbox.OutboxConsumerProperties;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -29,26 +29,28 @@ public class NotificationDispatcher {
 
     private final Outbox outbox;
     private final NotificationProperties properties;
+    private final OutboxConsumerProperties.Consumer consumer;
     private final SlackWebhook slack;
     private final NotificationRecords records;
     private final AuditTickets tickets;
     private final boolean githubWritable;
 
     public NotificationDispatcher(Outbox outbox, NotificationProperties properties, SlackWebhook slack,
-            NotificationRecords records, AuditTickets tickets, dev.selfheal.config.SelfhealProperties selfheal) {
+            NotificationRecords records, AuditTickets tickets, dev.selfheal.config.SelfhealProperties selfheal,
+            OutboxConsumerProperties consumers) {
         // without a token every issue call would fail with 401 and queue the notification for ever
         this.githubWritable = selfheal.github().hasToken();
         this.outbox = outbox;
         this.properties = properties;
+        this.consumer = consumers.notification();
         this.slack = slack;
         this.records = records;
         this.tickets = tickets;
     }
 
-    /** The timer's step: spooled rows first (the database may be back), then the due deliveries. */
-    public List<Outbox.Event> claim() {
+    /** Rows spooled to a file while the database was down: written now (the database may be back). */
+    public void flushSpool() {
         records.flushSpool();
-        return outbox.claim(CONSUMER, properties.batchSize(), properties.lease());
     }
 
     /** Plans the channels for one claimed event; the body is the event. */
@@ -174,7 +176,7 @@ public class NotificationDispatcher {
 
     private void queue(Delivery d, String why) {
         Outbox.Event e = d.event();
-        Instant due = Instant.now().plus(properties.retryDelayFor(e.attempts()));
+        Instant due = Instant.now().plus(consumer.retryDelayFor(e.attempts()));
         records.record(e.id(), e.type(), e.repository(), "log", "queued", null, why + "; " + SlackMessages.title(e)
                 + " - " + SlackMessages.what(e), d.auditTicket, due);
         outbox.retryAt(e.id(), CONSUMER, due, why);

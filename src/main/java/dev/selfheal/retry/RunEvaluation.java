@@ -3,9 +3,9 @@ package dev.selfheal.retry;
 import dev.selfheal.detection.DetectionEvaluator;
 import dev.selfheal.detection.RunSummary;
 import dev.selfheal.outbox.Outbox;
-import java.time.Duration;
-import java.util.List;
+import dev.selfheal.outbox.OutboxConsumers;
 import org.apache.camel.Exchange;
+import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
@@ -18,8 +18,7 @@ import org.springframework.stereotype.Component;
 public class RunEvaluation {
 
     public static final String CONSUMER = "retry";
-    public static final String EVENT = "outboxEvent";
-    private static final Duration LEASE = Duration.ofMinutes(2);
+    public static final String EVENT = OutboxConsumers.EVENT;
 
     private final Outbox outbox;
     private final DetectionEvaluator detection;
@@ -27,10 +26,6 @@ public class RunEvaluation {
     public RunEvaluation(Outbox outbox, DetectionEvaluator detection) {
         this.outbox = outbox;
         this.detection = detection;
-    }
-
-    public List<Outbox.Event> claim() {
-        return outbox.claim(CONSUMER, 20, LEASE);
     }
 
     /** Route step: the claimed event becomes the run under evaluation. */
@@ -50,15 +45,14 @@ public class RunEvaluation {
         outbox.done(event.id(), CONSUMER);
     }
 
-    /** The evaluation broke (GitHub down past its redeliveries, a bug): try the event again later. */
-    public void failed(Exchange exchange) {
-        Outbox.Event event = exchange.getProperty(EVENT, Outbox.Event.class);
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (cause instanceof DataAccessException) {
-            detection.databaseWriteFailed(cause);
-        }
-        if (event != null) {
-            outbox.retryWithBackoff(event, CONSUMER, cause, Duration.ofSeconds(10), Duration.ofMinutes(10));
+    /**
+     * The evaluation broke (GitHub down past its redeliveries, a bug): the template has put the event back with
+     * a back-off; a database failure also counts for the detection rule on database writes.
+     */
+    @EventListener
+    public void failed(OutboxConsumers.DeliveryFailed failure) {
+        if (CONSUMER.equals(failure.consumer()) && failure.cause() instanceof DataAccessException) {
+            detection.databaseWriteFailed(failure.cause());
         }
     }
 }

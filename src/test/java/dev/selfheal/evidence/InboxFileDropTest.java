@@ -47,7 +47,7 @@ class InboxFileDropTest {
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
         r.add("selfheal.github.api-url", github::baseUrl);
-        r.add("selfheal.evidence.poll-delay-millis", () -> "600000");
+        r.add("selfheal.outbox.evidence.poll-delay", () -> "600s");
     }
 
     static final String REPO = "octo-org/octo-repo";

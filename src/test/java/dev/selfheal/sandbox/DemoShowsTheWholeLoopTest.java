@@ -44,7 +44,7 @@ class DemoShowsTheWholeLoopTest {
                 .profiles("demo").run("--server.port=0", "--selfheal.sandbox.port=" + sandboxPort,
                         "--selfheal.data-dir=" + data, "--spring.datasource.url=" + ExternalPostgres.serverUrl()
                                 + DATABASE, "--spring.datasource.username=postgres",
-                        "--selfheal.evidence.poll-millis=1000", "--selfheal.evidence.poll-delay-millis=1000");
+                        "--selfheal.outbox.evidence.poll-period=1s", "--selfheal.outbox.evidence.poll-delay=1s");
         try {
             JdbcTemplate jdbc = demo.getBean(JdbcTemplate.class);
             ProducerTemplate template = demo.getBean(ProducerTemplate.class);
