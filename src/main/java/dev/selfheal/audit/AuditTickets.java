@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.github.GitHubDeadLetter;
 import dev.selfheal.reports.AtomicFiles;
 import dev.selfheal.reports.ReportFolders;
+import dev.selfheal.risk.RiskLevels;
 import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.outbox.Outbox;
 import java.io.IOException;

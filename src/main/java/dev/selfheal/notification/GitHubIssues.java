@@ -3,7 +3,7 @@ package dev.selfheal.notification;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.selfheal.audit.RiskLevels;
+import dev.selfheal.risk.RiskLevels;
 import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubDeadLetter;

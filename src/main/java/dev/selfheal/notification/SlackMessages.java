@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.selfheal.audit.RiskLevels;
+import dev.selfheal.risk.RiskLevels;
 import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.outbox.Outbox;
 import java.util.ArrayList;

@@ -10,6 +10,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.selfheal.reports.ReportFolders;
+import dev.selfheal.risk.RiskLevels;
 import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.test.SelfhealTest;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.selfheal.audit.RiskLevels;
+import dev.selfheal.risk.RiskLevels;
 import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.JsonPolicyReader;

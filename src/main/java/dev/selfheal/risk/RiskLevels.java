@@ -1,4 +1,4 @@
-package dev.selfheal.audit;
+package dev.selfheal.risk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.outbox.Outbox;
