@@ -3,6 +3,7 @@ package dev.selfheal.detection;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.config.SelfhealProperties;
 import dev.selfheal.github.GitHubApi;
+import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.github.GitHubRateLimit;
 import dev.selfheal.policy.PolicyFiles;
 import java.sql.Timestamp;
@@ -53,7 +54,7 @@ public class RunPoller {
         String repository = exchange.getMessage().getBody(String.class);
         exchange.setProperty("repository", repository);
         exchange.setProperty("seenBy", "poll");
-        exchange.setProperty(GitHubApi.PATH, "/repos/" + repository + "/actions/runs");
+        exchange.setProperty(GitHubApi.PATH, GitHubPaths.runs(repository));
         LocalDate since = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         exchange.setProperty(GitHubApi.QUERY, "status=completed&per_page=" + perPage + "&created=%3E%3D" + since);
         exchange.setProperty(GitHubApi.ITEMS_FIELD, "workflow_runs");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubDeadLetter;
+import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.reports.AtomicFiles;
 import dev.selfheal.reports.ReportFolders;
@@ -99,7 +100,7 @@ public class EvidenceCollector {
         Outbox.Event event = exchange.getProperty(EVENT, Outbox.Event.class);
         exchange.setProperty(STATE, new State(repository, runId, event == null ? folders.now() : event.occurredAt()));
         exchange.removeProperty(RUN_JSON);
-        call(exchange, "/repos/" + repository + "/actions/runs/" + runId);
+        call(exchange, GitHubPaths.run(repository, runId));
     }
 
     /** Writes metadata.json (the audit fields, then GitHub's run object), or records why it is missing. */
@@ -148,7 +149,7 @@ public class EvidenceCollector {
                 .getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, bytes);
         s.files.add(fileEntry("metadata", file, bytes.length, sha256(file)));
-        call(exchange, "/repos/" + s.repository + "/actions/runs/" + s.runId + "/artifacts");
+        call(exchange, GitHubPaths.runArtifacts(s.repository, s.runId));
         exchange.setProperty(GitHubApi.ITEMS_FIELD, "artifacts");
     }
 
@@ -184,7 +185,7 @@ public class EvidenceCollector {
         exchange.setProperty("evidenceKind", "artifact");
         exchange.setProperty(EvidenceDownloads.TARGET, runDir(s).resolve("artifact_" + name + ".zip").toString());
         exchange.setProperty(EvidenceDownloads.MAX_BYTES, maxArtifactBytes);
-        call(exchange, "/repos/" + s.repository + "/actions/artifacts/" + a.path("id").asLong() + "/zip");
+        call(exchange, GitHubPaths.artifactZip(s.repository, a.path("id").asLong()));
     }
 
     /** Before the log zip's download. */
@@ -194,7 +195,7 @@ public class EvidenceCollector {
         exchange.setProperty("evidenceKind", "logs");
         exchange.setProperty(EvidenceDownloads.TARGET, runDir(s).resolve(".logs.zip").toString());
         exchange.setProperty(EvidenceDownloads.MAX_BYTES, maxArtifactBytes);
-        call(exchange, "/repos/" + s.repository + "/actions/runs/" + s.runId + "/logs");
+        call(exchange, GitHubPaths.runLogs(s.repository, s.runId));
     }
 
     /** After a download: the file with its size and hash, or why it is missing; logs are unpacked, sanitized. */

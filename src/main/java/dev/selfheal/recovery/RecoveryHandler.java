@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -37,18 +38,11 @@ public class RecoveryHandler {
         this.reportLog = reportLog;
     }
 
-    /** True when this successful attempt is the result of one of our re-runs (sets the verification call). */
-    public boolean isOurRerun(Exchange exchange) {
-        RunSummary run = exchange.getProperty("run", RunSummary.class);
+    /** Route step: the attempt of our latest sent re-run of this run, or null when this success is not ours. */
+    public Integer ourRerunAttempt(@ExchangeProperty("run") RunSummary run) {
         List<Integer> sent = jdbc.queryForList("SELECT attempt FROM phase4_retry_history WHERE original_run_id = ? "
                 + "AND status = 'sent' ORDER BY attempt DESC", Integer.class, run.runId());
-        if (sent.isEmpty()) {
-            return false;
-        }
-        exchange.setProperty(RERUN_ATTEMPT, sent.get(0));
-        exchange.setProperty("githubMethod", "GET");
-        exchange.setProperty("githubPath", "/repos/" + run.repository() + "/actions/runs/" + run.runId());
-        return true;
+        return sent.isEmpty() ? null : sent.get(0);
     }
 
     /** After reading the run back: recovered when GitHub confirms success, else recorded as unverified. */

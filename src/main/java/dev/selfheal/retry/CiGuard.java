@@ -3,6 +3,7 @@ package dev.selfheal.retry;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
 import java.util.Optional;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -24,6 +25,11 @@ public class CiGuard {
     public CiGuard(JdbcTemplate jdbc, PolicyFiles policies) {
         this.jdbc = jdbc;
         this.policy = policies.retryPolicy();
+    }
+
+    /** Route step of retry-guard: the violation the re-run would commit, or null when it may be sent. */
+    public Violation violation(@ExchangeProperty(RetryDispatcher.RETRY) PendingRetry retry) {
+        return check(retry).orElse(null);
     }
 
     public Optional<Violation> check(PendingRetry retry) {

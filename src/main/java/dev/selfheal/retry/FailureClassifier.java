@@ -2,6 +2,8 @@ package dev.selfheal.retry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.detection.RunSummary;
+import dev.selfheal.github.GitHubApi;
+import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
@@ -72,6 +74,32 @@ public class FailureClassifier {
             scan.conclusion(job.path("conclusion").asText(null), job.path("name").asText(null));
         }
         return scan;
+    }
+
+    /** Route step after the jobs list (the body): keeps the failed jobs and starts the classification scan. */
+    public List<JsonNode> startScan(Exchange exchange) {
+        RunSummary run = exchange.getProperty("run", RunSummary.class);
+        @SuppressWarnings("unchecked")
+        List<JsonNode> jobs = exchange.getMessage().getBody(List.class);
+        List<JsonNode> failed = new ArrayList<>();
+        if (jobs != null) {
+            for (JsonNode job : jobs) {
+                String c = job.path("conclusion").asText("");
+                if (c.equals("failure") || c.equals("timed_out") || c.equals("startup_failure")) {
+                    failed.add(job);
+                }
+            }
+        }
+        exchange.setProperty(SCAN, start(run, failed));
+        return failed;
+    }
+
+    /** Route step per failed job (the body): the call that streams its log. */
+    public void jobLogCall(Exchange exchange) {
+        JsonNode job = exchange.getMessage().getBody(JsonNode.class);
+        exchange.setProperty("jobName", job.path("name").asText());
+        exchange.setProperty(GitHubApi.PATH,
+                GitHubPaths.jobLogs(exchange.getProperty("repository", String.class), job.path("id").asLong()));
     }
 
     /** Route step: reads the job log stream in the body into the scan held in {@link #SCAN}. */

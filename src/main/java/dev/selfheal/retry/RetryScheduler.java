@@ -1,17 +1,15 @@
 package dev.selfheal.retry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.detection.DetectionEvaluator;
 import dev.selfheal.detection.RunSummary;
 import dev.selfheal.reports.ReportLog;
+import dev.selfheal.risk.RiskLevels;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,45 +31,16 @@ public class RetryScheduler {
     private final JdbcTemplate jdbc;
     private final Outbox outbox;
     private final RetryPolicy policy;
-    private final FailureClassifier classifier;
     private final ReportLog reportLog;
     private final DetectionEvaluator detection;
 
-    public RetryScheduler(JdbcTemplate jdbc, Outbox outbox, PolicyFiles policies, FailureClassifier classifier,
-            ReportLog reportLog, DetectionEvaluator detection) {
+    public RetryScheduler(JdbcTemplate jdbc, Outbox outbox, PolicyFiles policies, ReportLog reportLog,
+            DetectionEvaluator detection) {
         this.detection = detection;
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.policy = policies.retryPolicy();
-        this.classifier = classifier;
         this.reportLog = reportLog;
-    }
-
-    /** Route step after the jobs list: keeps the failed jobs and starts the classification scan. */
-    public List<JsonNode> startScan(Exchange exchange) {
-        RunSummary run = exchange.getProperty("run", RunSummary.class);
-        @SuppressWarnings("unchecked")
-        List<JsonNode> jobs = exchange.getMessage().getBody(List.class);
-        List<JsonNode> failed = new ArrayList<>();
-        if (jobs != null) {
-            for (JsonNode job : jobs) {
-                String c = job.path("conclusion").asText("");
-                if (c.equals("failure") || c.equals("timed_out") || c.equals("startup_failure")) {
-                    failed.add(job);
-                }
-            }
-        }
-        exchange.setProperty(FailureClassifier.SCAN, classifier.start(run, failed));
-        exchange.setProperty("failedJobs", failed);
-        return failed;
-    }
-
-    /** Route step per failed job (the body): the call that streams its log. */
-    public void jobLogCall(Exchange exchange) {
-        JsonNode job = exchange.getMessage().getBody(JsonNode.class);
-        exchange.setProperty("jobName", job.path("name").asText());
-        exchange.setProperty("githubPath", "/repos/" + exchange.getProperty("repository") + "/actions/jobs/"
-                + job.path("id").asLong() + "/logs");
     }
 
     /** Route step after the logs: the classification is recorded on the run and as an event. */
@@ -163,8 +132,7 @@ public class RetryScheduler {
         detection.evaluate(run);
     }
 
-    /** The audit risk: a failure that outlived its re-runs is high; otherwise the category's own level. */
-    static String finalRisk(Classification c, int retriesDone) {
-        return c.retryable() && retriesDone > 0 ? "high" : c.risk();
+    private static String finalRisk(Classification c, int retriesDone) {
+        return RiskLevels.ofFinalFailure(c.risk(), c.retryable(), retriesDone);
     }
 }

@@ -1,5 +1,6 @@
 package dev.selfheal.scheduling;
 
+import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.reports.ReportLog;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubDeadLetter;
@@ -55,8 +56,7 @@ public class WorkflowDispatches {
         exchange.setProperty("repository", t.repository());
         exchange.setProperty("dispatchTarget", t);
         exchange.setProperty(GitHubApi.METHOD, "POST");
-        exchange.setProperty(GitHubApi.PATH, "/repos/" + t.repository() + "/actions/workflows/" + t.workflow()
-                + "/dispatches");
+        exchange.setProperty(GitHubApi.PATH, GitHubPaths.workflowDispatches(t.repository(), t.workflow()));
         exchange.getMessage().setBody(Map.of("ref", t.ref()));
     }
 
