@@ -146,10 +146,10 @@ public final class CoreLoopBenchmark {
                     + "\"workflow_runs\":[]}").withHeader("ETag", etag).withHeader("X-RateLimit-Remaining", "4321")));
         }
         ProducerTemplate template = app.getBean(ProducerTemplate.class);
-        template.sendBody("direct:poll-now", null); // first cycle learns the ETags
+        template.sendBody("direct:detection-poll-repositories", null); // first cycle learns the ETags
         github.resetRequests();
         long start = System.nanoTime();
-        template.sendBody("direct:poll-now", null);
+        template.sendBody("direct:detection-poll-repositories", null);
         double seconds = (System.nanoTime() - start) / 1e9;
         List<ServeEvent> events = github.getAllServeEvents().stream()
                 .filter(e -> e.getRequest().getUrl().startsWith("/repos/bench-org/")).toList();

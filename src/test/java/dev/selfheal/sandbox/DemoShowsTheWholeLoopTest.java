@@ -50,14 +50,14 @@ class DemoShowsTheWholeLoopTest {
             ProducerTemplate template = demo.getBean(ProducerTemplate.class);
             GitHubSandbox sandbox = demo.getBean(GitHubSandbox.class);
 
-            template.sendBody("direct:poll-now", null);
+            template.sendBody("direct:detection-poll-repositories", null);
             await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForList("SELECT status FROM "
                     + "phase4_retry_history WHERE original_run_id = 2001", String.class), s -> s.contains("sent"));
             // the next poll sees attempt 2 of demo/flaky, now green
-            template.sendBody("direct:poll-now", null);
+            template.sendBody("direct:detection-poll-repositories", null);
             await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject("SELECT recovered FROM "
                     + "phase4_metrics WHERE run_id = 2001", Boolean.class));
-            String dispatched = template.requestBody("direct:workflow-dispatch", "demo/no-dispatch:401@main",
+            String dispatched = template.requestBody("direct:scheduling-dispatch", "demo/no-dispatch:401@main",
                     String.class);
 
             assertThat(dispatched).isEqualTo("refused");
