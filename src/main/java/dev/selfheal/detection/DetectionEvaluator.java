@@ -1,9 +1,10 @@
 package dev.selfheal.detection;
 
-import dev.selfheal.reports.ReportLog;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.DetectionRules;
 import dev.selfheal.policy.PolicyFiles;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.routes.ExchangeProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ public class DetectionEvaluator {
 
     /** Route step after a run was recorded. */
     public List<Map<String, Object>> evaluate(Exchange exchange) {
-        return evaluate(exchange.getProperty("run", RunSummary.class));
+        return evaluate(exchange.getProperty(ExchangeProperties.RUN, RunSummary.class));
     }
 
     public List<Map<String, Object>> evaluate(RunSummary run) {

@@ -3,9 +3,10 @@ package dev.selfheal.detection;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.reports.ReportLog;
-import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.routes.ExchangeProperties;
+import dev.selfheal.sanitize.Sanitizer;
 import java.sql.Timestamp;
 import java.time.Instant;
 import org.apache.camel.Exchange;
@@ -40,10 +41,10 @@ public class RunIntake {
     public String key(Exchange exchange) throws JsonProcessingException {
         Object body = exchange.getMessage().getBody();
         JsonNode node = body instanceof JsonNode j ? j : mapper.readTree(exchange.getMessage().getBody(String.class));
-        RunSummary run = RunSummary.from(node, exchange.getProperty("repository", String.class));
+        RunSummary run = RunSummary.from(node, exchange.getProperty(ExchangeProperties.REPOSITORY, String.class));
         exchange.setProperty(RUN, run);
-        exchange.setProperty("repository", run.repository());
-        exchange.setProperty("runId", run.runId());
+        exchange.setProperty(ExchangeProperties.REPOSITORY, run.repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, run.runId());
         // an operator's reprocess request (inbox) is handled again even when the attempt was seen before
         if (exchange.getProperty("reprocess", false, Boolean.class)) {
             return run.key() + "#reprocess#" + exchange.getExchangeId();

@@ -6,6 +6,7 @@ import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.github.GitHubRateLimit;
 import dev.selfheal.policy.PolicyFiles;
+import dev.selfheal.routes.ExchangeProperties;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +53,7 @@ public class RunPoller {
     /** Route step per repository (the body): sets the list call. */
     public void prepare(Exchange exchange) {
         String repository = exchange.getMessage().getBody(String.class);
-        exchange.setProperty("repository", repository);
+        exchange.setProperty(ExchangeProperties.REPOSITORY, repository);
         exchange.setProperty("seenBy", "poll");
         exchange.setProperty(GitHubApi.PATH, GitHubPaths.runs(repository));
         LocalDate since = LocalDate.now(ZoneOffset.UTC).minusDays(1);
@@ -62,7 +63,7 @@ public class RunPoller {
 
     /** After the list: the runs updated after the watermark, oldest first (the watermark moves in {@link #advance}). */
     public List<JsonNode> newRuns(Exchange exchange) {
-        String repository = exchange.getProperty("repository", String.class);
+        String repository = exchange.getProperty(ExchangeProperties.REPOSITORY, String.class);
         exchange.removeProperty(NEWEST);
         @SuppressWarnings("unchecked")
         List<JsonNode> runs = exchange.getMessage().getBody(List.class);
@@ -93,8 +94,8 @@ public class RunPoller {
         jdbc.update("""
                 INSERT INTO phase4_poll_watermarks (repository, updated_at, polled_at) VALUES (?, ?, now())
                 ON CONFLICT (repository) DO UPDATE SET updated_at = GREATEST(phase4_poll_watermarks.updated_at,
-                    EXCLUDED.updated_at), polled_at = now()""", exchange.getProperty("repository", String.class),
-                Timestamp.from(newest));
+                    EXCLUDED.updated_at), polled_at = now()""",
+                exchange.getProperty(ExchangeProperties.REPOSITORY, String.class), Timestamp.from(newest));
     }
 
     private Instant watermark(String repository) {

@@ -11,6 +11,7 @@ import dev.selfheal.outbox.Outbox;
 import dev.selfheal.reports.AtomicFiles;
 import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.reports.ReportLog;
+import dev.selfheal.routes.ExchangeProperties;
 import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -88,15 +90,15 @@ public class EvidenceCollector {
         if (event.runId() == null || event.repository() == null) {
             return false;
         }
-        exchange.setProperty("repository", event.repository());
-        exchange.setProperty("runId", event.runId());
+        exchange.setProperty(ExchangeProperties.REPOSITORY, event.repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, event.runId());
         return true;
     }
 
     /** Begins a collection for properties repository/runId; the run's own time comes with the metadata. */
     public void start(Exchange exchange) {
-        String repository = exchange.getProperty("repository", String.class);
-        long runId = exchange.getProperty("runId", Long.class);
+        String repository = exchange.getProperty(ExchangeProperties.REPOSITORY, String.class);
+        long runId = exchange.getProperty(ExchangeProperties.RUN_ID, Long.class);
         Outbox.Event event = exchange.getProperty(EVENT, Outbox.Event.class);
         exchange.setProperty(STATE, new State(repository, runId, event == null ? folders.now() : event.occurredAt()));
         exchange.removeProperty(RUN_JSON);
@@ -263,8 +265,7 @@ public class EvidenceCollector {
         LOG.info("evidence of {}#{}: {} files, missing {}", s.repository, s.runId, s.files.size(), s.missing);
     }
 
-    public void done(Exchange exchange) {
-        Outbox.Event e = exchange.getProperty(EVENT, Outbox.Event.class);
+    public void done(@ExchangeProperty(EVENT) Outbox.Event e) {
         outbox.done(e.id(), CONSUMER);
     }
 

@@ -44,7 +44,7 @@ public class EvidenceSummaries {
     public static final String MANIFEST = "_manifest.json";
     public static final String AUDIT_SUMMARY = "PHASE4_AUDIT_SUMMARY.md";
     public static final String INDEX = "_evidence_index.md";
-    /** Sub-folders of every day folder, as the seed's layout. */
+    /** Sub-folders of every day folder (docs/ops/PHASE4_DESIGN.md, "Evidence"). */
     public static final List<String> SUB_FOLDERS = List.of("logs", "audit_tickets", "artifacts", "screenshots");
 
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceSummaries.class);

@@ -3,12 +3,13 @@ package dev.selfheal.notification;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.selfheal.github.GitHubPaths;
-import dev.selfheal.risk.RiskLevels;
-import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubDeadLetter;
+import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.risk.RiskLevels;
+import dev.selfheal.routes.ExchangeProperties;
+import dev.selfheal.sanitize.Sanitizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +78,8 @@ public class GitHubIssues {
         exchange.setProperty(GitHubApi.PATH, GitHubPaths.issues(d.event().repository()));
         exchange.setProperty(GitHubApi.QUERY, "state=open&labels=selfheal&per_page=100");
         exchange.removeProperty(GitHubApi.ITEMS_FIELD);
-        exchange.setProperty("repository", d.event().repository());
-        exchange.setProperty("runId", d.event().runId());
+        exchange.setProperty(ExchangeProperties.REPOSITORY, d.event().repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, d.event().runId());
     }
 
     /**

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides, per outbox event, which channels take it and settles the delivery row afterwards (the steps of
- * routes/notification.yaml). The fallback chain of the seed: Slack fails -> GitHub issue; the issue fails too ->
+ * routes/notification.yaml). The fallback chain: Slack fails -> GitHub issue; the issue fails too ->
  * the notification log and a row, and the delivery stays queued (a due time, picked up by the next poll).
  * Nothing waits in a thread: Slack pacing, Retry-After and back-off are due times on the delivery row.
  */

@@ -1,5 +1,6 @@
 package dev.selfheal.outbox;
 
+import dev.selfheal.routes.ExchangeProperties;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Component;
 public class OutboxConsumers {
 
     /** The claimed event under way, set by the template before the consumer's route runs. */
-    public static final String EVENT = "outboxEvent";
+    public static final String EVENT = ExchangeProperties.OUTBOX_EVENT;
 
     /** A consumer's route failed on an event (published after the back-off is recorded). */
     public record DeliveryFailed(String consumer, Outbox.Event event, Throwable cause) {

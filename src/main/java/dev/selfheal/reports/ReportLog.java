@@ -11,7 +11,7 @@ import java.time.Instant;
 import org.springframework.stereotype.Component;
 
 /**
- * The seed's per-layer day logs: {@code <day>/logs/<kind>_log_YYYYMMDD.log} (kind = detection, retry,
+ * The per-layer day logs: {@code <day>/logs/<kind>_log_YYYYMMDD.log} (kind = detection, retry,
  * notification, killswitch, sanitization, ...). One line per entry, UTC time first, sanitized.
  */
 @Component

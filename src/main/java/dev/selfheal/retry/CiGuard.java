@@ -8,8 +8,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * CI Guard, checked before every re-run is sent (seed: check_ci_guard, track_retry_counter): the per-run
- * maximum, the global re-run budget per hour, never a non-retryable category, never our own retry loop (a
+ * CI Guard, checked before every re-run is sent (route retry-guard; docs/ops/PHASE4_DESIGN.md, "Core loop"): the
+ * per-run maximum, the global re-run budget per hour, never a non-retryable category, never our own retry loop (a
  * workflow whose re-runs keep failing the same way). The defence against retry storms.
  */
 @Component("ciGuard")

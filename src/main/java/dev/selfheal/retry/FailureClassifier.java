@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.detection.RunSummary;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubPaths;
-import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
+import dev.selfheal.routes.ExchangeProperties;
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -78,7 +81,7 @@ public class FailureClassifier {
 
     /** Route step after the jobs list (the body): keeps the failed jobs and starts the classification scan. */
     public List<JsonNode> startScan(Exchange exchange) {
-        RunSummary run = exchange.getProperty("run", RunSummary.class);
+        RunSummary run = exchange.getProperty(ExchangeProperties.RUN, RunSummary.class);
         @SuppressWarnings("unchecked")
         List<JsonNode> jobs = exchange.getMessage().getBody(List.class);
         List<JsonNode> failed = new ArrayList<>();
@@ -95,17 +98,16 @@ public class FailureClassifier {
     }
 
     /** Route step per failed job (the body): the call that streams its log. */
-    public void jobLogCall(Exchange exchange) {
-        JsonNode job = exchange.getMessage().getBody(JsonNode.class);
-        exchange.setProperty("jobName", job.path("name").asText());
-        exchange.setProperty(GitHubApi.PATH,
-                GitHubPaths.jobLogs(exchange.getProperty("repository", String.class), job.path("id").asLong()));
+    public void jobLogCall(@Body JsonNode job, @ExchangeProperty(ExchangeProperties.REPOSITORY) String repository,
+            Exchange exchange) {
+        exchange.setProperty(ExchangeProperties.JOB_NAME, job.path("name").asText());
+        exchange.setProperty(GitHubApi.PATH, GitHubPaths.jobLogs(repository, job.path("id").asLong()));
     }
 
     /** Route step: reads the job log stream in the body into the scan held in {@link #SCAN}. */
     public void scanLog(Exchange exchange) throws IOException {
         Scan scan = exchange.getProperty(SCAN, Scan.class);
-        String job = exchange.getProperty("jobName", String.class);
+        String job = exchange.getProperty(ExchangeProperties.JOB_NAME, String.class);
         try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
             if (in != null) {
                 scan.read(in, job);

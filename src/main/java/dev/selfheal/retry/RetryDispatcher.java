@@ -2,25 +2,27 @@ package dev.selfheal.retry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.github.GitHubPaths;
-import dev.selfheal.reports.ReportLog;
-import dev.selfheal.risk.RiskLevels;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubDeadLetter;
+import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.github.GitHubRateLimit;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.risk.RiskLevels;
+import dev.selfheal.routes.ExchangeProperties;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Sends the re-runs whose due time has come (seed: execute_retry, log_retry_result). A due row is claimed by
+ * Sends the re-runs whose due time has come and records the result. A due row is claimed by
  * flipping it to {@code sending} (SKIP LOCKED), so a restart or a second instance sends each re-run once; the
  * guard is checked first; GitHub's answer decides the row's end: sent, dead letter (422/403/404: never retried,
  * final failure), or back to pending until the rate limit resets.
@@ -77,8 +79,8 @@ public class RetryDispatcher {
     public void prepareReconcile(Exchange exchange) {
         PendingRetry retry = exchange.getMessage().getBody(PendingRetry.class);
         exchange.setProperty(RETRY, retry);
-        exchange.setProperty("repository", retry.repository());
-        exchange.setProperty("runId", retry.runId());
+        exchange.setProperty(ExchangeProperties.REPOSITORY, retry.repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, retry.runId());
         exchange.setProperty(GitHubApi.METHOD, "GET");
         exchange.setProperty(GitHubApi.PATH, GitHubPaths.run(retry.repository(), retry.runId()));
     }
@@ -112,8 +114,8 @@ public class RetryDispatcher {
     public void begin(Exchange exchange) {
         PendingRetry retry = exchange.getMessage().getBody(PendingRetry.class);
         exchange.setProperty(RETRY, retry);
-        exchange.setProperty("repository", retry.repository());
-        exchange.setProperty("runId", retry.runId());
+        exchange.setProperty(ExchangeProperties.REPOSITORY, retry.repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, retry.runId());
     }
 
     /** Route step after the guard let the re-run through: the POST rerun-failed-jobs call. */
@@ -126,9 +128,7 @@ public class RetryDispatcher {
 
     /** The guard said no: the re-run is not sent, the violation is recorded, the run is a final failure. */
     @Transactional
-    public void blocked(Exchange exchange) {
-        PendingRetry retry = exchange.getProperty(RETRY, PendingRetry.class);
-        CiGuard.Violation v = exchange.getProperty(VIOLATION, CiGuard.Violation.class);
+    public void blocked(@ExchangeProperty(RETRY) PendingRetry retry, @ExchangeProperty(VIOLATION) CiGuard.Violation v) {
         jdbc.update("UPDATE phase4_retry_history SET status = 'blocked', requested_at = NULL, completed_at = now(), "
                 + "result = ? WHERE id = ?", "guard: " + v.rule() + ": " + v.detail(), retry.id());
         Map<String, Object> payload = runPayload(retry);

@@ -2,11 +2,12 @@ package dev.selfheal.retry;
 
 import dev.selfheal.detection.DetectionEvaluator;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.reports.ReportLog;
-import dev.selfheal.risk.RiskLevels;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.risk.RiskLevels;
+import dev.selfheal.routes.ExchangeProperties;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The Retry Engine's decision for a failed run (seed: should_retry, calculate_backoff, track_retry_count): after
+ * The Retry Engine's decision for a failed run (should it be re-run, after which back-off, how many so far): after
  * classification, either schedule the next re-run as a {@code phase4_retry_history} row with its due time
  * (5 s, 10 s, 20 s by default; nothing sleeps), or declare the final failure. The attempt count comes from
  * GitHub's {@code run_attempt} and our own history, so a restart never re-counts from zero.
@@ -46,7 +47,7 @@ public class RetryScheduler {
     /** Route step after the logs: the classification is recorded on the run and as an event. */
     @Transactional
     public Classification classified(Exchange exchange) {
-        RunSummary run = exchange.getProperty("run", RunSummary.class);
+        RunSummary run = exchange.getProperty(ExchangeProperties.RUN, RunSummary.class);
         Classification c = exchange.getProperty(FailureClassifier.SCAN, FailureClassifier.Scan.class).result();
         exchange.setProperty(CLASSIFICATION, c);
         jdbc.update("UPDATE phase4_metrics SET failure_category = ?, risk_level = ?, failure_rule = ?, "
@@ -63,7 +64,7 @@ public class RetryScheduler {
     /** should_retry + calculate_backoff: schedules the next re-run or declares the final failure. */
     @Transactional
     public String decide(Exchange exchange) {
-        RunSummary run = exchange.getProperty("run", RunSummary.class);
+        RunSummary run = exchange.getProperty(ExchangeProperties.RUN, RunSummary.class);
         Classification c = exchange.getProperty(CLASSIFICATION, Classification.class);
         // a re-run of ours that came back failing is closed first
         jdbc.update("UPDATE phase4_retry_history SET status = 'failed', completed_at = now(), result = ? "

@@ -4,7 +4,9 @@ import dev.selfheal.detection.DetectionEvaluator;
 import dev.selfheal.detection.RunSummary;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.outbox.OutboxConsumers;
+import dev.selfheal.routes.ExchangeProperties;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
@@ -33,15 +35,14 @@ public class RunEvaluation {
         Outbox.Event event = exchange.getMessage().getBody(Outbox.Event.class);
         RunSummary run = RunSummary.fromPayload(event.payload());
         exchange.setProperty(EVENT, event);
-        exchange.setProperty("run", run);
-        exchange.setProperty("repository", run.repository());
-        exchange.setProperty("runId", run.runId());
-        exchange.setProperty("runAttempt", run.attempt());
+        exchange.setProperty(ExchangeProperties.RUN, run);
+        exchange.setProperty(ExchangeProperties.REPOSITORY, run.repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, run.runId());
+        exchange.setProperty(ExchangeProperties.RUN_ATTEMPT, run.attempt());
         return run;
     }
 
-    public void done(Exchange exchange) {
-        Outbox.Event event = exchange.getProperty(EVENT, Outbox.Event.class);
+    public void done(@ExchangeProperty(EVENT) Outbox.Event event) {
         outbox.done(event.id(), CONSUMER);
     }
 
