@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -41,12 +41,8 @@ public class DetectionEvaluator {
         this.reportLog = reportLog;
     }
 
-    /** Route step after a run was recorded. */
-    public List<Map<String, Object>> evaluate(Exchange exchange) {
-        return evaluate(exchange.getProperty(ExchangeProperties.RUN, RunSummary.class));
-    }
-
-    public List<Map<String, Object>> evaluate(RunSummary run) {
+    /** Route step after a run was recorded; also called for every final failure. */
+    public List<Map<String, Object>> evaluate(@ExchangeProperty(ExchangeProperties.RUN) RunSummary run) {
         List<Map<String, Object>> found = new ArrayList<>();
         for (DetectionRules.Rule rule : rules) {
             Map<String, Object> d = switch (rule.type()) {

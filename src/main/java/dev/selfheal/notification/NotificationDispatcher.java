@@ -6,6 +6,7 @@ import dev.selfheal.outbox.OutboxConsumerProperties;
 import java.time.Instant;
 import java.util.Set;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -106,26 +107,24 @@ public class NotificationDispatcher {
         }
     }
 
-    public boolean wantsIssue(Exchange exchange) {
-        Delivery d = exchange.getProperty(Delivery.PROPERTY, Delivery.class);
+    public boolean wantsIssue(@ExchangeProperty(Delivery.PROPERTY) Delivery d) {
         return !d.ownFailure && !ticketWait(d) && d.issueMode != Delivery.IssueMode.NONE;
     }
 
-    public boolean wantsSlack(Exchange exchange) {
-        Delivery d = exchange.getProperty(Delivery.PROPERTY, Delivery.class);
+    public boolean wantsSlack(@ExchangeProperty(Delivery.PROPERTY) Delivery d) {
         return !d.ownFailure && !ticketWait(d) && d.slackMode == Delivery.SlackMode.SEND;
     }
 
     /** Slack failed for good or for now (not a 429: that one waits) and no issue was tried yet. */
-    public boolean wantsFallbackIssue(Exchange exchange) {
-        Delivery d = exchange.getProperty(Delivery.PROPERTY, Delivery.class);
+    public boolean wantsFallbackIssue(@ExchangeProperty(Delivery.PROPERTY) Delivery d) {
         boolean slackFailed = "failed".equals(d.slackOutcome) || "dead_webhook".equals(d.slackOutcome);
-        if (!d.ownFailure && slackFailed && d.issueFallbackAllowed && !d.issueAttempted
-                && !records.sent(d.event().id(), "github_issue") && !records.sent(d.event().id(), "github_comment")) {
-            d.issueMode = Delivery.IssueMode.CREATE_OR_COMMENT;
-            return true;
-        }
-        return false;
+        return !d.ownFailure && slackFailed && d.issueFallbackAllowed && !d.issueAttempted
+                && !records.sent(d.event().id(), "github_issue") && !records.sent(d.event().id(), "github_comment");
+    }
+
+    /** Route step when the fallback applies: the issue is created, or the open one commented. */
+    public void fallBackToIssue(@ExchangeProperty(Delivery.PROPERTY) Delivery d) {
+        d.issueMode = Delivery.IssueMode.CREATE_OR_COMMENT;
     }
 
     /** Settles the delivery row: done, or due again later; every outcome is on a row and in the day log. */

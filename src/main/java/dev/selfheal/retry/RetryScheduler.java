@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -27,7 +28,6 @@ import org.springframework.transaction.annotation.Transactional;
 public class RetryScheduler {
 
     public static final String CLASSIFICATION = "classification";
-    public static final String DECISION = "retryDecision";
 
     private final JdbcTemplate jdbc;
     private final Outbox outbox;
@@ -63,9 +63,8 @@ public class RetryScheduler {
 
     /** should_retry + calculate_backoff: schedules the next re-run or declares the final failure. */
     @Transactional
-    public String decide(Exchange exchange) {
-        RunSummary run = exchange.getProperty(ExchangeProperties.RUN, RunSummary.class);
-        Classification c = exchange.getProperty(CLASSIFICATION, Classification.class);
+    public String decide(@ExchangeProperty(ExchangeProperties.RUN) RunSummary run,
+            @ExchangeProperty(CLASSIFICATION) Classification c) {
         // a re-run of ours that came back failing is closed first
         jdbc.update("UPDATE phase4_retry_history SET status = 'failed', completed_at = now(), result = ? "
                 + "WHERE original_run_id = ? AND status = 'sent' AND attempt < ?", c.category(), run.runId(),
@@ -82,7 +81,6 @@ public class RetryScheduler {
         } else {
             decision = schedule(run, c, retriesDone + 1) ? "scheduled" : "already-scheduled";
         }
-        exchange.setProperty(DECISION, decision);
         return decision;
     }
 
