@@ -1,6 +1,8 @@
 package dev.selfheal.evidence;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.reports.AtomicFiles;
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,6 +2,8 @@ package dev.selfheal.evidence;
 
 import dev.selfheal.config.SelfhealProperties;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.reports.AtomicFiles;
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

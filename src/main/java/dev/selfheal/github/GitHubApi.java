@@ -194,7 +194,7 @@ public class GitHubApi {
         exchange.setProperty(PAGE_URL, urlOf(exchange));
     }
 
-    /** After each page: add its items, and point {@link #URL} at the next page (null when done). */
+    /** After each page: add its items, and set {@link #PAGE_URL} to the next page (null when done). */
     public void collectPage(Exchange exchange) throws JsonProcessingException {
         @SuppressWarnings("unchecked")
         List<JsonNode> items = exchange.getProperty(ITEMS, List.class);

@@ -82,7 +82,7 @@ class RunSeenDuringDatabaseOutageIsNotLostTest {
         long written = await().atMost(Duration.ofSeconds(40)).ignoreExceptions().until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM phase4_metrics WHERE run_id = ?", Long.class, runId), n -> n != null);
         assertThat(written).as("nothing half-written").isZero();
-        template.sendBody("direct:poll-now", null);
+        template.sendBody("direct:detection-poll-repositories", null);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForList(
                 "SELECT status FROM phase4_retry_history WHERE original_run_id = ?", String.class, runId),

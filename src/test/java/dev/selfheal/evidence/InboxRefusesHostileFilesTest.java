@@ -39,7 +39,7 @@ class InboxRefusesHostileFilesTest {
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
         r.add("selfheal.github.api-url", github::baseUrl);
-        r.add("selfheal.evidence.poll-delay-millis", () -> "600000");
+        r.add("selfheal.outbox.evidence.poll-delay", () -> "600s");
     }
 
     @Autowired
