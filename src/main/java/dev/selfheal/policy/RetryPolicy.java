@@ -18,6 +18,9 @@ public record RetryPolicy(
         List<ClassificationRule> classification,
         Unknown unknown) implements JsonPolicyReader.Checked {
 
+    /** The category of a failure no rule recognised. */
+    public static final String UNKNOWN = "unknown";
+
     public record Run(int maxAttempts, Backoff backoff) {
     }
 
@@ -80,7 +83,16 @@ public record RetryPolicy(
     }
 
     public boolean isRetryable(String category) {
+        if (UNKNOWN.equals(category) && unknownFailures().retryOnce()) {
+            return true;
+        }
         Category c = categories.get(category);
         return c != null && c.retry();
+    }
+
+    /** Re-runs allowed for a failure of this category: an unknown failure re-run {@code once} gets one. */
+    public int maxAttemptsFor(String category) {
+        return UNKNOWN.equals(category) && unknownFailures().retryOnce()
+                ? Math.min(1, run.maxAttempts()) : run.maxAttempts();
     }
 }

@@ -209,7 +209,7 @@ public class FailureClassifier {
             String kept = line == null ? null : sanitizer.sanitize(
                     line.length() > KEPT_LINE ? line.substring(0, KEPT_LINE) + "..." : line);
             return new Classification(category, best == null ? null : best.id(), kept,
-                    best == null ? null : decidingJob.job, c != null && c.retry(), c == null ? "medium" : c.risk(),
+                    best == null ? null : decidingJob.job, policy.isRetryable(category), c == null ? "medium" : c.risk(),
                     c == null ? null : c.fix(), signals);
         }
 

@@ -105,10 +105,10 @@ public class RetryScheduler {
         if (!c.retryable()) {
             decision = "final";
             declareFinal(run, c, retriesDone, "not retryable: " + c.category());
-        } else if (retriesDone >= policy.run().maxAttempts()) {
+        } else if (retriesDone >= policy.maxAttemptsFor(c.category())) {
             decision = "final";
             declareFinal(run, c, retriesDone, "still failing after " + retriesDone + " re-runs (maximum "
-                    + policy.run().maxAttempts() + ")");
+                    + policy.maxAttemptsFor(c.category()) + ")");
         } else {
             decision = schedule(run, c, retriesDone + 1) ? "scheduled" : "already-scheduled";
         }
