@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Why a run failed: the category (policy), the rule that decided, the line it matched (sanitized), and every
@@ -38,7 +39,7 @@ public record Classification(String category, String ruleId, String matchedLine,
         List<String> others = new ArrayList<>();
         String winner = null;
         for (Signal s : signals) {
-            if (winner == null && s.ruleId().equals(ruleId) && java.util.Objects.equals(s.job(), matchedJob)) {
+            if (winner == null && s.ruleId().equals(ruleId) && Objects.equals(s.job(), matchedJob)) {
                 winner = s.toString();
             } else {
                 others.add(s.toString());
