@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.config.SelfhealProperties;
-import dev.selfheal.evidence.Sanitizer;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
+import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.test.TestPolicies;
 import java.nio.file.Path;
 import java.util.List;

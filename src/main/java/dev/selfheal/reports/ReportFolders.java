@@ -1,4 +1,4 @@
-package dev.selfheal.evidence;
+package dev.selfheal.reports;
 
 import dev.selfheal.config.SelfhealProperties;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.selfheal.evidence;
+package dev.selfheal.sanitize;
 
 import dev.selfheal.policy.JsonPolicyReader;
 import dev.selfheal.policy.MaskRules;

@@ -1,4 +1,4 @@
-package dev.selfheal.evidence;
+package dev.selfheal.sanitize;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

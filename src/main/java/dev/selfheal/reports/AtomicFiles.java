@@ -1,4 +1,4 @@
-package dev.selfheal.evidence;
+package dev.selfheal.reports;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.selfheal.evidence;
+package dev.selfheal.sanitize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,10 @@
-package dev.selfheal.evidence;
+package dev.selfheal.sanitize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.evidence.ManifestWriter;
 import dev.selfheal.policy.MaskRules;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.selfheal.evidence;
+package dev.selfheal.sanitize;
 
 import java.util.Map;
 

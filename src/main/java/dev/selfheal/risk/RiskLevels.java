@@ -1,4 +1,4 @@
-package dev.selfheal.audit;
+package dev.selfheal.risk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.outbox.Outbox;
@@ -10,7 +10,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The issue's risk levels: critical (secret exposure, data corruption, kill switch), high (403 permission, final
+ * Every risk decision of Selfheal, in one place. The levels: critical (secret exposure, data corruption, kill switch), high (403 permission, final
  * failure after retries, guard violation), medium (422 configuration, 404, missing secret), low (transient
  * failure healed). The category's risk in the retry policy is a floor; the event can only raise it.
  */
@@ -35,7 +35,7 @@ public class RiskLevels {
         String category = p.path("category").asText("");
         String level = switch (event.type()) {
             case "killswitch" -> "critical";
-            case "guard_violation", "rollback" -> "high";
+            case "guard_violation", "rollback" -> ofGuardViolation();
             case "final_failure" -> p.path("attempts").asInt(0) > 0 ? "high" : "medium";
             case "dead_letter" -> byHttpStatus(p.path("status").asInt(0));
             case "recovered", "daily_summary" -> "low";
@@ -53,6 +53,28 @@ public class RiskLevels {
             level = max(level, stated);
         }
         return level;
+    }
+
+    /**
+     * The risk recorded with a final failure: one that outlived its re-runs is high; otherwise the category's
+     * own level ({@code categoryRisk}, from the classification).
+     */
+    public static String ofFinalFailure(String categoryRisk, boolean retryable, int retriesDone) {
+        return retryable && retriesDone > 0 ? "high" : categoryRisk;
+    }
+
+    /** A re-run GitHub refused, by the refusal's category: permission high, configuration and 404 medium. */
+    public static String ofRefusedRerun(String httpCategory) {
+        return switch (httpCategory) {
+            case "permission" -> "high";
+            case "configuration", "not_found" -> "medium";
+            default -> "high";
+        };
+    }
+
+    /** A re-run the CI guard blocked: a retry storm or loop needs a person. */
+    public static String ofGuardViolation() {
+        return "high";
     }
 
     /** Classification by HTTP code: 401/403 permission high; 422, 404 and the rest medium. */

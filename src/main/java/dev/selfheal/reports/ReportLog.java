@@ -1,5 +1,6 @@
-package dev.selfheal.evidence;
+package dev.selfheal.reports;
 
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,7 @@ import java.time.Instant;
 import org.springframework.stereotype.Component;
 
 /**
- * The seed's per-layer day logs: {@code <day>/logs/<kind>_log_YYYYMMDD.log} (kind = detection, retry,
+ * The per-layer day logs: {@code <day>/logs/<kind>_log_YYYYMMDD.log} (kind = detection, retry,
  * notification, killswitch, sanitization, ...). One line per entry, UTC time first, sanitized.
  */
 @Component
