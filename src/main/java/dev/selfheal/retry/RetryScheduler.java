@@ -110,7 +110,7 @@ public class RetryScheduler {
         payload.put("intervalSeconds", wait.toMillis() / 1000.0);
         payload.put("dueAt", due.toString());
         outbox.record("retry_scheduled", run.repository(), run.runId(), run.attempt(), payload);
-        reportLog.append("retry", "run " + run.key() + " re-run " + attempt + "/" + policy.run().maxAttempts()
+        reportLog.append("retry", "run " + run.key() + " re-run " + attempt + "/" + policy.maxAttemptsFor(c.category())
                 + " scheduled in " + wait.toMillis() / 1000.0 + " s (" + c.category() + ")");
         return true;
     }
