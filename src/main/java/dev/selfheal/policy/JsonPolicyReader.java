@@ -35,6 +35,11 @@ public final class JsonPolicyReader {
             .formatAssertionsEnabled(true)
             .build();
 
+    /** A policy with rules a schema cannot express; {@link #check} throws {@link PolicyFileException}. */
+    public interface Checked {
+        void check(Path file);
+    }
+
     private JsonPolicyReader() {
     }
 
@@ -42,6 +47,14 @@ public final class JsonPolicyReader {
         JsonNode tree = parse(file);
         validate(file, tree);
         checkRegexes(file, tree, "");
+        T policy = bind(file, tree, type);
+        if (policy instanceof Checked checked) {
+            checked.check(file);
+        }
+        return policy;
+    }
+
+    private static <T> T bind(Path file, JsonNode tree, Class<T> type) {
         try {
             return MAPPER.treeToValue(tree, type);
         } catch (MismatchedInputException e) {

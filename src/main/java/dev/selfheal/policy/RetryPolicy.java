@@ -1,6 +1,7 @@
 package dev.selfheal.policy;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,11 @@ public record RetryPolicy(
         Http http,
         Guard guard,
         Map<String, Category> categories,
-        List<ClassificationRule> classification) {
+        List<ClassificationRule> classification,
+        Unknown unknown) implements JsonPolicyReader.Checked {
+
+    /** The category of a failure no rule recognised. */
+    public static final String UNKNOWN = "unknown";
 
     public record Run(int maxAttempts, Backoff backoff) {
     }
@@ -32,9 +37,34 @@ public record RetryPolicy(
     public record Category(boolean retry, String risk, String fix) {
     }
 
-    /** First match wins: a rule matches a run's conclusion or a log line (regex). */
+    /**
+     * A rule matches a job's conclusion or one of its log lines (regex). Per job, the first matching rule in the
+     * file wins, except that a catch-all ({@code catchAll}) only wins when no other rule matched in that job.
+     */
     public record ClassificationRule(String id, String category, String pattern, List<String> keywords,
-            String conclusion) {
+            String conclusion, Boolean catchAll) {
+
+        public boolean catchAllRule() {
+            return Boolean.TRUE.equals(catchAll);
+        }
+    }
+
+    /** What happens to a failure no rule recognises: {@code never} re-run (default) or re-run {@code once}. */
+    public record Unknown(String retry) {
+
+        public boolean retryOnce() {
+            return "once".equals(retry);
+        }
+    }
+
+    @Override
+    public void check(Path file) {
+        ClassificationRuleCheck.check(file, this);
+    }
+
+    /** The unknown-failure option; absent in the file means {@code never}. */
+    public Unknown unknownFailures() {
+        return unknown == null ? new Unknown("never") : unknown;
     }
 
     /**
@@ -53,7 +83,16 @@ public record RetryPolicy(
     }
 
     public boolean isRetryable(String category) {
+        if (UNKNOWN.equals(category) && unknownFailures().retryOnce()) {
+            return true;
+        }
         Category c = categories.get(category);
         return c != null && c.retry();
+    }
+
+    /** Re-runs allowed for a failure of this category: an unknown failure re-run {@code once} gets one. */
+    public int maxAttemptsFor(String category) {
+        return UNKNOWN.equals(category) && unknownFailures().retryOnce()
+                ? Math.min(1, run.maxAttempts()) : run.maxAttempts();
     }
 }

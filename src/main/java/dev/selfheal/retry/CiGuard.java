@@ -33,7 +33,7 @@ public class CiGuard {
     }
 
     public Optional<Violation> check(PendingRetry retry) {
-        int max = policy.run().maxAttempts();
+        int max = policy.maxAttemptsFor(retry.category());
         if (retry.attempt() > max) {
             return Optional.of(new Violation("max_attempts", "re-run " + retry.attempt() + " of run "
                     + retry.runId() + " is over the maximum of " + max));

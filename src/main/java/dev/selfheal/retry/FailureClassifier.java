@@ -14,7 +14,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -22,10 +24,13 @@ import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * Classifies a failed run with the ordered rules of {@code phase4-retry-policy.json} ("classification"): the
- * first rule in the file that matches wins, whether it matches the run's or a failed job's conclusion or a line
- * of a failed job's log. Logs are read as streams, line by line, and only the matched line is kept. Like
- * GitLab's {@code retry:when} and Jenkins Naginator's regexes, but one ordered list for both.
+ * Classifies a failed run with the rules of {@code phase4-retry-policy.json} ("classification"), from all the
+ * evidence of each failed job: its conclusion and every line of its log. Per job, every rule that matches is a
+ * signal; the first specific rule in the file wins, and a catch-all rule ({@code catchAll}, such as "a step
+ * failed") decides only when nothing more specific was seen in that job, so a checkout that failed after a 500 is
+ * a 5xx, not a failed step. Across jobs, the earliest-ranked winner decides. Logs are read as streams, line by
+ * line, and only the first line each rule matched is kept. Like GitLab's {@code retry:when} and Jenkins
+ * Naginator's regexes, but one ordered list for conclusions and lines.
  */
 @Component("failureClassifier")
 public class FailureClassifier {
@@ -33,17 +38,18 @@ public class FailureClassifier {
     public static final String SCAN = "classificationScan";
     private static final int MAX_LINE = 8_192;
     private static final int KEPT_LINE = 500;
+    private static final int MAX_SIGNALS = 20;
     // GitHub prefixes every log line with its time: 2026-11-20T10:00:00.1234567Z
     private static final Pattern TIMESTAMP = Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z ");
 
     private final RetryPolicy policy;
     private final Sanitizer sanitizer;
     private final List<Rule> rules = new ArrayList<>();
-    private final int firstPatternRule;
+    private final int firstSpecificPatternRule;
     private final KeywordIndex keywords;
     private final long alwaysTried;
 
-    record Rule(int index, String id, String category, String conclusion, Pattern pattern) {
+    record Rule(int index, String id, String category, String conclusion, Pattern pattern, boolean catchAll) {
     }
 
     public FailureClassifier(PolicyFiles policies, Sanitizer sanitizer) {
@@ -52,10 +58,10 @@ public class FailureClassifier {
         int i = 0;
         for (RetryPolicy.ClassificationRule r : policy.classification()) {
             rules.add(new Rule(i++, r.id(), r.category(), r.conclusion(),
-                    r.pattern() == null ? null : Pattern.compile(r.pattern())));
+                    r.pattern() == null ? null : Pattern.compile(r.pattern()), r.catchAllRule()));
         }
-        this.firstPatternRule = rules.stream().filter(r -> r.pattern() != null).mapToInt(Rule::index).findFirst()
-                .orElse(-1);
+        this.firstSpecificPatternRule = rules.stream().filter(r -> r.pattern() != null && !r.catchAll())
+                .mapToInt(Rule::index).findFirst().orElse(-1);
         List<List<String>> keywordsByRule = new ArrayList<>();
         long always = 0;
         for (RetryPolicy.ClassificationRule r : policy.classification()) {
@@ -116,60 +122,95 @@ public class FailureClassifier {
         exchange.getMessage().setBody(null);
     }
 
-    /** One classification in progress: the best (earliest) rule matched so far and where. */
+    /** What one failed job showed: the first line each rule matched (by rule index; null = not matched). */
+    private final class JobEvidence {
+        private final String job;
+        private final String[] firstLine = new String[rules.size()];
+
+        private JobEvidence(String job) {
+            this.job = job;
+        }
+
+        /** The deciding rule: the first specific one matched, else the first catch-all; null when none. */
+        Rule winner() {
+            Rule catchAll = null;
+            for (Rule r : rules) {
+                if (firstLine[r.index()] != null) {
+                    if (!r.catchAll()) {
+                        return r;
+                    }
+                    if (catchAll == null) {
+                        catchAll = r;
+                    }
+                }
+            }
+            return catchAll;
+        }
+    }
+
+    /** One classification in progress: the evidence of each failed job (the run's own conclusion under null). */
     public final class Scan {
-        private Rule best;
-        private String line;
-        private String job;
+        private final Map<String, JobEvidence> jobs = new LinkedHashMap<>();
         private int linesRead;
+
+        private JobEvidence evidence(String jobName) {
+            return jobs.computeIfAbsent(jobName == null ? "" : jobName,
+                    k -> new JobEvidence(jobName));
+        }
 
         void conclusion(String conclusion, String jobName) {
             if (conclusion == null) {
                 return;
             }
             for (Rule r : rules) {
-                if (best != null && r.index() >= best.index()) {
-                    return;
-                }
                 if (conclusion.equals(r.conclusion())) {
-                    best = r;
-                    line = "conclusion: " + conclusion;
-                    job = jobName;
-                    return;
+                    JobEvidence ev = evidence(jobName);
+                    if (ev.firstLine[r.index()] == null) {
+                        ev.firstLine[r.index()] = "conclusion: " + conclusion;
+                    }
                 }
             }
         }
 
         public void read(InputStream in, String jobName) throws IOException {
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
+            JobEvidence ev = evidence(jobName);
             String raw;
             while ((raw = reader.readLine()) != null) {
                 linesRead++;
-                // nothing can beat the first pattern rule: stop reading
-                if (line(raw, jobName) && best.index() == firstPatternRule) {
-                    return;
+                line(raw, jobName);
+                // nothing can beat the first specific pattern rule in this job: stop reading
+                if (firstSpecificPatternRule >= 0 && ev.firstLine[firstSpecificPatternRule] != null) {
+                    Rule w = ev.winner();
+                    if (w != null && w.index() == firstSpecificPatternRule) {
+                        return;
+                    }
                 }
             }
         }
 
-        /** Offers one log line; true when it improved the match. */
+        /** Offers one log line of a job; true when it changed which rule decides that job. */
         public boolean line(String raw, String jobName) {
-            String text = raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw;
-            int limit = best == null ? rules.size() : best.index();
+            String text = TIMESTAMP.matcher(raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw)
+                    .replaceFirst("");
+            JobEvidence ev = evidence(jobName);
             long candidates = keywords.hits(text) | alwaysTried;
-            for (int i = 0; i < limit; i++) {
+            boolean matched = false;
+            Rule before = null;
+            for (int i = 0; i < rules.size(); i++) {
                 Rule r = rules.get(i);
-                if (i < 64 && (candidates & (1L << i)) == 0) {
+                if (ev.firstLine[i] != null || r.pattern() == null || (i < 64 && (candidates & (1L << i)) == 0)) {
                     continue;
                 }
-                if (r.pattern() != null && r.pattern().matcher(text).find()) {
-                    best = r;
-                    line = TIMESTAMP.matcher(text).replaceFirst("").strip();
-                    job = jobName;
-                    return true;
+                if (r.pattern().matcher(text).find()) {
+                    if (!matched) {
+                        before = ev.winner();
+                        matched = true;
+                    }
+                    ev.firstLine[i] = text.strip();
                 }
             }
-            return false;
+            return matched && ev.winner() != before;
         }
 
         public int linesRead() {
@@ -177,12 +218,34 @@ public class FailureClassifier {
         }
 
         public Classification result() {
+            JobEvidence decidingJob = null;
+            Rule best = null;
+            List<Classification.Signal> signals = new ArrayList<>();
+            for (JobEvidence ev : jobs.values()) {
+                Rule w = ev.winner();
+                if (w != null && (best == null || ranksBefore(w, best))) {
+                    best = w;
+                    decidingJob = ev;
+                }
+                for (Rule r : rules) {
+                    if (ev.firstLine[r.index()] != null && signals.size() < MAX_SIGNALS) {
+                        signals.add(new Classification.Signal(r.id(), r.category(), ev.job, r.catchAll()));
+                    }
+                }
+            }
             String category = best == null ? "unknown" : best.category();
             RetryPolicy.Category c = policy.categories().get(category);
+            String line = best == null ? null : decidingJob.firstLine[best.index()];
             String kept = line == null ? null : sanitizer.sanitize(
                     line.length() > KEPT_LINE ? line.substring(0, KEPT_LINE) + "..." : line);
-            return new Classification(category, best == null ? null : best.id(), kept, job,
-                    c != null && c.retry(), c == null ? "medium" : c.risk(), c == null ? null : c.fix());
+            return new Classification(category, best == null ? null : best.id(), kept,
+                    best == null ? null : decidingJob.job, policy.isRetryable(category), c == null ? "medium" : c.risk(),
+                    c == null ? null : c.fix(), signals);
+        }
+
+        // a job decided by a specific rule outranks one decided by a catch-all; then the order in the file
+        private boolean ranksBefore(Rule a, Rule b) {
+            return a.catchAll() != b.catchAll() ? !a.catchAll() : a.index() < b.index();
         }
     }
 }

@@ -74,10 +74,10 @@ public class RetryScheduler {
         if (!c.retryable()) {
             decision = "final";
             declareFinal(run, c, retriesDone, "not retryable: " + c.category());
-        } else if (retriesDone >= policy.run().maxAttempts()) {
+        } else if (retriesDone >= policy.maxAttemptsFor(c.category())) {
             decision = "final";
             declareFinal(run, c, retriesDone, "still failing after " + retriesDone + " re-runs (maximum "
-                    + policy.run().maxAttempts() + ")");
+                    + policy.maxAttemptsFor(c.category()) + ")");
         } else {
             decision = schedule(run, c, retriesDone + 1) ? "scheduled" : "already-scheduled";
         }
@@ -110,7 +110,7 @@ public class RetryScheduler {
         payload.put("intervalSeconds", wait.toMillis() / 1000.0);
         payload.put("dueAt", due.toString());
         outbox.record("retry_scheduled", run.repository(), run.runId(), run.attempt(), payload);
-        reportLog.append("retry", "run " + run.key() + " re-run " + attempt + "/" + policy.run().maxAttempts()
+        reportLog.append("retry", "run " + run.key() + " re-run " + attempt + "/" + policy.maxAttemptsFor(c.category())
                 + " scheduled in " + wait.toMillis() / 1000.0 + " s (" + c.category() + ")");
         return true;
     }

@@ -1,0 +1,95 @@
+package dev.selfheal.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A failed job is decided from all its evidence: a specific signal (5xx, network, runner, test summary) wins over
+ * a catch-all such as "failed with exit code", whatever line comes first, and the decision says what was seen.
+ */
+class DecisionFromAllEvidenceTest {
+
+    // actions/checkout as in P3TERX/Actions-OpenWrt#313: the server answered 500, git exited 128
+    static final String CHECKOUT_500 = """
+            Fetching the repository
+            The process '/usr/bin/git' failed with exit code 128
+            remote: Internal Server Error.
+            Error: fatal: unable to access 'https://github.com/o/r/': The requested URL returned error: 500
+            Error: The process '/usr/bin/git' failed with exit code 128
+            """;
+
+    static Classification classify(String log) throws Exception {
+        FailureClassifier.Scan scan = FailureClassificationTest.CLASSIFIER.start(FailureClassificationTest.run("failure"),
+                List.of());
+        scan.read(new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)), "checkout");
+        return scan.result();
+    }
+
+    @Test
+    void serverErrorWinsOverTheFailedStepThatFollowsIt() throws Exception {
+        Classification c = classify(CHECKOUT_500);
+
+        assertThat(c.category()).isEqualTo("transient_infrastructure");
+        assertThat(c.retryable()).isTrue();
+        assertThat(c.ruleId()).isEqualTo("upstream-5xx");
+        assertThat(c.matchedLine()).isEqualTo("remote: Internal Server Error.");
+        assertThat(c.signals()).extracting(Classification.Signal::ruleId).containsExactly("upstream-5xx", "step-failed");
+        assertThat(c.decision()).isEqualTo("upstream-5xx (transient_infrastructure) in checkout, "
+                + "over step-failed (deterministic, catch-all) in checkout");
+        assertThat(c.payload()).containsEntry("decision", c.decision()).containsKey("signals");
+    }
+
+    @Test
+    void actionDownloadAnswered503IsTransient() throws Exception {
+        Classification c = classify("""
+                Download action repository 'actions/checkout@v4'
+                Warning: Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/v4'. \
+                Error: Response status code does not indicate success: 503 (Service Unavailable).
+                Error: Response status code does not indicate success: 503 (Service Unavailable).
+                """);
+
+        assertThat(c.ruleId()).isEqualTo("upstream-5xx");
+        assertThat(c.retryable()).isTrue();
+    }
+
+    @Test
+    void catchAllDecidesWhenNothingSpecificWasSeen() throws Exception {
+        Classification c = classify("""
+                The process '/usr/bin/git' failed with exit code 1
+                Error: The process '/usr/bin/git' failed with exit code 1
+                """);
+
+        assertThat(c.ruleId()).isEqualTo("step-failed");
+        assertThat(c.category()).isEqualTo("deterministic");
+        assertThat(c.retryable()).isFalse();
+    }
+
+    @Test
+    void anAssertionAbout503IsATestFailureNotAServerError() throws Exception {
+        Classification c = classify("""
+                AssertionError: expected promise to be rejected with 'status not 200 but 404' but got \
+                'status not 200 but 503 Service Unavailable'
+                """);
+
+        assertThat(c.ruleId()).isEqualTo("assertion-failed");
+        assertThat(c.retryable()).isFalse();
+        assertThat(c.signals()).extracting(Classification.Signal::ruleId).contains("upstream-5xx");
+    }
+
+    @Test
+    void aSpecificSignalInOneJobOutranksACatchAllInAnother() throws Exception {
+        FailureClassifier.Scan scan = FailureClassificationTest.CLASSIFIER.start(FailureClassificationTest.run("failure"),
+                List.of());
+        scan.line("Error: Process completed with exit code 1.", "lint");
+        scan.line("npm ERR! code ECONNRESET", "build");
+
+        Classification c = scan.result();
+
+        assertThat(c.ruleId()).isEqualTo("network-reset");
+        assertThat(c.matchedJob()).isEqualTo("build");
+    }
+}
