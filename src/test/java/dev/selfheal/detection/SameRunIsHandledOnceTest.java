@@ -46,10 +46,28 @@ class SameRunIsHandledOnceTest extends CoreLoopTest {
 
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(again.statusCode()).isEqualTo(200);
-        assertThat(again.body()).contains("already handled");
+        assertThat(again.body()).contains("delivery " + delivery + " was already handled");
         eventually(() -> retries(runId), r -> r.size() == 1 && "sent".equals(r.get(0).get("status")));
         assertThat(runCompleted(runId)).isEqualTo(1);
         wm.verify(1, postRequestedFor(urlPathEqualTo(GitHubStandIn.rerunPath(runId))));
+    }
+
+    @Test
+    void aNewDeliveryOfAHandledRunSaysTheRunWasHandled() {
+        long runId = newRunId();
+        github.stubRerunAccepted();
+        String body = GitHubStandIn.workflowRunEvent(github.stubAttempt(runId, 1, "failure",
+                GitHubStandIn.RUNNER_LOST));
+        String signature = GitHubStandIn.sign(body, GitHubStandIn.SECRET);
+
+        github.deliver(port, "workflow_run", body, signature, UUID.randomUUID().toString());
+        HttpResponse<String> second = github.deliver(port, "workflow_run", body, signature,
+                UUID.randomUUID().toString());
+
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).contains("run " + GitHubStandIn.REPO + "#" + runId + " attempt 1 was already "
+                + "handled").doesNotContain("delivery");
+        assertThat(runCompleted(runId)).isEqualTo(1);
     }
 
     @Test
