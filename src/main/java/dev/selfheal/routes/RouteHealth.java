@@ -15,16 +15,19 @@ import org.springframework.stereotype.Component;
  * Health of the routes ("routes" in /actuator/health), instead of Camel's route checks, which call any stopped
  * route DOWN: a route an operator stopped or suspended, or one configured not to start, is a decision and stays
  * UP with who and when in {@code stoppedRoutes}; a route that is not running for any other reason is DOWN.
+ * {@code lastReload} says whether the last edit of a route file was applied or refused, and why.
  */
 @Component("routes")
 public class RouteHealth implements HealthIndicator {
 
     private final CamelContext camel;
     private final RouteStops stops;
+    private final ValidatingRouteReload reload;
 
-    public RouteHealth(CamelContext camel, RouteStops stops) {
+    public RouteHealth(CamelContext camel, RouteStops stops, ValidatingRouteReload reload) {
         this.camel = camel;
         this.stops = stops;
+        this.reload = reload;
     }
 
     @Override
@@ -57,6 +60,7 @@ public class RouteHealth implements HealthIndicator {
             stopped.add(entry);
         }
         Health.Builder health = down.isEmpty() ? Health.up() : Health.down().withDetail("notRunning", down);
-        return health.withDetail("routes", camel.getRoutes().size()).withDetail("stoppedRoutes", stopped).build();
+        return health.withDetail("routes", camel.getRoutes().size()).withDetail("stoppedRoutes", stopped)
+                .withDetail("lastReload", reload.describe()).build();
     }
 }

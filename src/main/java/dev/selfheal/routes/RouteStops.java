@@ -36,8 +36,9 @@ public class RouteStops extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         if (!(event instanceof RouteEvent routeEvent) || getCamelContext() == null
-                || !getCamelContext().isStarted() || getCamelContext().isStopping()) {
-            return; // the service starting or shutting down is nobody's decision about a route
+                || !getCamelContext().isStarted() || getCamelContext().isStopping()
+                || ValidatingRouteReload.reloadingInThisThread()) {
+            return; // the service starting, stopping or swapping an edited file's routes is nobody's decision
         }
         String route = routeEvent.getRoute().getRouteId();
         switch (event.getType()) {
