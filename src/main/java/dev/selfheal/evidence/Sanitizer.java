@@ -68,7 +68,11 @@ public class Sanitizer {
         this.maskFormat = maskRules.mask();
         this.maskBreaksLines = maskFormat.indexOf('\n') >= 0;
         this.verify = maskRules.verify() == null || maskRules.verify();
-        List<CompiledRule> all = maskRules.rules().stream().map(CompiledRule::new).toList();
+        List<CompiledRule> all = new ArrayList<>(maskRules.rules().stream().map(CompiledRule::new).toList());
+        MaskRules.Rule maskedLabel = maskedLabelRule(maskFormat);
+        if (maskedLabel != null) {
+            all.add(new CompiledRule(maskedLabel));
+        }
         this.multiLineRules = all.stream().filter(r -> r.multiLine).toList();
         this.lineRules = all.stream().filter(r -> !r.multiLine).toList();
         this.alwaysRules = lineRules.stream().filter(r -> r.keywords.isEmpty()).toList();
@@ -95,6 +99,28 @@ public class Sanitizer {
             addKeyword(new Keyword(splitSecrets.get(i).firstHalf, 2 * i, SPLIT, true));
             addKeyword(new Keyword(splitSecrets.get(i).secondHalf, 2 * i + 1, SPLIT, true));
         }
+    }
+
+    static final String MASKED_LABEL = "masked-label-value";
+
+    /**
+     * A mask followed by an assignment and a value ({@code [MASKED:x] = VALUE}, {@code "[MASKED:x]": "VALUE"}): a
+     * rule masked a name and left its value in clear. It runs after every configured rule, so the release rescan
+     * refuses such output; a bare ':' counts only before a space or after a quote (a masked token in
+     * {@code https://TOKEN:x-oauth-basic@host} is not a name). Null when the mask has no usable keyword before
+     * {@code {id}}.
+     */
+    static MaskRules.Rule maskedLabelRule(String maskFormat) {
+        int id = maskFormat.indexOf("{id}");
+        String prefix = maskFormat.substring(0, Math.max(0, id));
+        if (id < 0 || prefix.length() < 2 || prefix.charAt(0) >= 128 || prefix.charAt(1) >= 128
+                || prefix.indexOf('\n') >= 0) {
+            return null;
+        }
+        String regex = Pattern.quote(prefix) + "[a-z0-9-]+" + Pattern.quote(maskFormat.substring(id + 4))
+                + "(?:\\s*(?::=|=>|=)\\s*|\\\\?[\"']?:\\s+|\\\\?[\"']\\s*:\\s*)\\\\?[\"'`]?"
+                + "(?<secret>[^\\s\"'`&;,\\\\}]{6,})";
+        return new MaskRules.Rule(MASKED_LABEL, regex, List.of(prefix), 2.5, 0);
     }
 
     private static final int LINE_RULE = 0;
