@@ -44,6 +44,8 @@ public class Sanitizer {
     /** Every other rule: run per line, only on lines holding one of its keywords. */
     private final List<CompiledRule> lineRules;
     private final List<CompiledRule> alwaysRules;
+    /** Per line rule: it has no keywords (runs on every line). A flat array: maskLine skips ~100 rules a line. */
+    private final boolean[] keywordless;
     /** ASCII char pair (both cases) to the keywords starting with it. */
     private final Keyword[][] keywordTable = new Keyword[128 * 128][];
     /** Which slots of {@link #keywordTable} are used: 2 KB that stay in L1, so most pairs cost one bit test. */
@@ -76,6 +78,10 @@ public class Sanitizer {
         this.multiLineRules = all.stream().filter(r -> r.multiLine).toList();
         this.lineRules = all.stream().filter(r -> !r.multiLine).toList();
         this.alwaysRules = lineRules.stream().filter(r -> r.keywords.isEmpty()).toList();
+        this.keywordless = new boolean[lineRules.size()];
+        for (int r = 0; r < lineRules.size(); r++) {
+            keywordless[r] = lineRules.get(r).keywords.isEmpty();
+        }
         for (int r = 0; r < lineRules.size(); r++) {
             for (String k : lineRules.get(r).keywords) {
                 addKeyword(new Keyword(k, r, LINE_RULE, false));
@@ -682,10 +688,10 @@ public class Sanitizer {
         String line = text.substring(start, end);
         boolean changed = false;
         for (int r = 0; r < ruleHit.length; r++) {
-            CompiledRule rule = lineRules.get(r);
-            if (!ruleHit[r] && !rule.keywords.isEmpty()) {
+            if (!ruleHit[r] && !keywordless[r]) {
                 continue;
             }
+            CompiledRule rule = lineRules.get(r);
             ruleHit[r] = false;
             Matcher m = work.matcher(r, line);
             int count = -1;

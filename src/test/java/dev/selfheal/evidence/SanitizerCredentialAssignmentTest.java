@@ -2,7 +2,9 @@ package dev.selfheal.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,26 +18,22 @@ class SanitizerCredentialAssignmentTest {
 
     @Test
     void everyFormIsMaskedUpToTheValueEnd() {
-        assertThat(sanitizer.sanitize("AWS_ACCESS_KEY_ID=AKIA0189ZZYYXXWWVV18"))
-                .isEqualTo("AWS_ACCESS_KEY_ID=[MASKED:aws-access-key]");
-        assertThat(sanitizer.sanitize("export DEPLOY_KEY_ID=Zq8mW2xK9pL4vN7c"))
-                .isEqualTo("export DEPLOY_KEY_ID=[MASKED:generic-key-assignment]");
-        assertThat(sanitizer.sanitize("  client_secret: Kd93jf8Ls02mZq7W"))
-                .isEqualTo("  client_secret: [MASKED:generic-secret-assignment]");
-        assertThat(sanitizer.sanitize("{\"user\": \"ci\", \"password\": \"h7Gq2mXp9\"}"))
-                .isEqualTo("{\"user\": \"ci\", \"password\": \"[MASKED:generic-secret-assignment]\"}");
-        assertThat(sanitizer.sanitize("{\\\"token\\\": \\\"Zp4Xw9Lk2Vm8Nb\\\"}"))
-                .isEqualTo("{\\\"token\\\": \\\"[MASKED:generic-secret-assignment]\\\"}");
-        assertThat(sanitizer.sanitize("spring.mail.passwd=Wq7zR2k9"))
-                .isEqualTo("spring.mail.passwd=[MASKED:generic-secret-assignment]");
-        assertThat(sanitizer.sanitize("registry.auth = b2N0bzpodW50ZXIy"))
-                .isEqualTo("registry.auth = [MASKED:generic-secret-assignment]");
-        assertThat(sanitizer.sanitize("mysql --user root --password Hq8x2Lm9Zr -h db"))
-                .isEqualTo("mysql --user root --password [MASKED:cli-secret-flag] -h db");
-        assertThat(sanitizer.sanitize("az login --client-secret Qm2.x8Lr~Zp4Kw9Vn -t t"))
-                .isEqualTo("az login --client-secret [MASKED:cli-secret-flag] -t t");
-        assertThat(sanitizer.sanitize("PRIVATE_KEY=\"c2VjcmV0LWtleS1tYXRlcmlhbA\" ./deploy.sh"))
-                .isEqualTo("PRIVATE_KEY=\"[MASKED:generic-secret-assignment]\" ./deploy.sh");
+        // line -> expected output: env, shell, YAML, JSON, JSON inside a JSON string, .properties, CLI flags
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("AWS_ACCESS_KEY_ID=AKIA0189ZZYYXXWWVV18", "AWS_ACCESS_KEY_ID=[MASKED:aws-access-key]");
+        cases.put("export DEPLOY_KEY_ID=Zq8mW2xK9pL4vN7c", "export DEPLOY_KEY_ID=[MASKED:generic-key-assignment]");
+        cases.put("  client_secret: Kd93jf8Ls02mZq7W", "  client_secret: [MASKED:generic-secret-assignment]");
+        cases.put("{\"user\": \"ci\", \"password\": \"h7Gq2mXp9\"}",
+                "{\"user\": \"ci\", \"password\": \"[MASKED:generic-secret-assignment]\"}");
+        cases.put("{\\\"token\\\": \\\"Zp4Xw9Lk2Vm8Nb\\\"}",
+                "{\\\"token\\\": \\\"[MASKED:generic-secret-assignment]\\\"}");
+        cases.put("spring.mail.passwd=Wq7zR2k9", "spring.mail.passwd=[MASKED:generic-secret-assignment]");
+        cases.put("registry.auth = b2N0bzpodW50ZXIy", "registry.auth = [MASKED:generic-secret-assignment]");
+        cases.put("mysql --user root --password Hq8x2Lm9Zr -h db", "mysql --user root --password [MASKED:cli-secret-flag] -h db");
+        cases.put("az login --client-secret Qm2.x8Lr~Zp4Kw9Vn -t t", "az login --client-secret [MASKED:cli-secret-flag] -t t");
+        cases.put("PRIVATE_KEY=\"c2VjcmV0LWtleS1tYXRlcmlhbA\" ./deploy.sh",
+                "PRIVATE_KEY=\"[MASKED:generic-secret-assignment]\" ./deploy.sh");
+        cases.forEach((line, expected) -> assertThat(sanitizer.sanitize(line)).as(line).isEqualTo(expected));
     }
 
     @Test
