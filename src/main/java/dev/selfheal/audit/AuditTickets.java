@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.github.GitHubDeadLetter;
-import dev.selfheal.evidence.AtomicFiles;
-import dev.selfheal.evidence.ReportFolders;
-import dev.selfheal.evidence.Sanitizer;
-import dev.selfheal.notification.NotificationProperties;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.reports.AtomicFiles;
+import dev.selfheal.reports.ReportFolders;
+import dev.selfheal.risk.RiskLevels;
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The seed's Audit Generator: one ticket per audited event, {@code audit_tickets/audit_ticket_YYYYMMDD_HHMMSS.json}
+ * The audit generator: one ticket per audited event, {@code audit_tickets/audit_ticket_YYYYMMDD_HHMMSS.json}
  * and {@code .md} in the day's report folder (JST date in folder and name, UTC inside). A second ticket in the same
  * second gets {@code _2}, {@code _3}, ...: {@link AtomicFiles#writeNew} never overwrites. One ticket per event
  * ({@code phase4_audit_tickets}), so a repeated delivery does not write a second one. The notification layer adds
@@ -48,13 +48,13 @@ public class AuditTickets {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public AuditTickets(ReportFolders folders, Sanitizer sanitizer, RiskLevels risks, JdbcTemplate jdbc,
-            AuditTicketMarkdown markdown, NotificationProperties properties) {
+            AuditTicketMarkdown markdown, AuditProperties properties) {
         this.folders = folders;
         this.sanitizer = sanitizer;
         this.risks = risks;
         this.jdbc = jdbc;
         this.markdown = markdown;
-        String base = properties.auditTicketBaseUrl();
+        String base = properties.ticketBaseUrl();
         this.linkBase = base == null || base.isBlank() ? "docs/reports/" : base.endsWith("/") ? base : base + "/";
     }
 

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -44,14 +45,27 @@ public record SelfhealProperties(
             String token,
             List<@Pattern(regexp = "[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+",
                     message = "must be owner/repo") String> repositories,
-            String webhookSecret) {
+            String webhookSecret,
+            List<@Pattern(regexp = "(\\*\\.)?[A-Za-z0-9.-]+(:\\d+)?",
+                    message = "must be a host name, optionally *.domain, optionally :port") String> downloadHosts) {
 
+        /** Where GitHub sends log and artifact downloads (its 302 Location): its own storage hosts. */
+        public static final List<String> GITHUB_STORAGE_HOSTS = List.of("*.actions.githubusercontent.com",
+                "*.githubusercontent.com", "*.blob.core.windows.net");
+
+        @ConstructorBinding
         public GitHub(@DefaultValue("https://api.github.com") URI apiUrl, String token,
-                @DefaultValue List<String> repositories, String webhookSecret) {
+                @DefaultValue List<String> repositories, String webhookSecret, List<String> downloadHosts) {
             this.apiUrl = apiUrl;
             this.token = token;
             this.repositories = repositories == null ? List.of() : List.copyOf(repositories);
             this.webhookSecret = webhookSecret;
+            this.downloadHosts = downloadHosts == null || downloadHosts.isEmpty() ? GITHUB_STORAGE_HOSTS
+                    : List.copyOf(downloadHosts);
+        }
+
+        public GitHub(URI apiUrl, String token, List<String> repositories, String webhookSecret) {
+            this(apiUrl, token, repositories, webhookSecret, null);
         }
 
         public boolean hasToken() {

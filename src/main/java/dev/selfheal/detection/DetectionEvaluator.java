@@ -1,15 +1,16 @@
 package dev.selfheal.detection;
 
-import dev.selfheal.evidence.ReportLog;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.DetectionRules;
 import dev.selfheal.policy.PolicyFiles;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.routes.ExchangeProperties;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,12 +41,8 @@ public class DetectionEvaluator {
         this.reportLog = reportLog;
     }
 
-    /** Route step after a run was recorded. */
-    public List<Map<String, Object>> evaluate(Exchange exchange) {
-        return evaluate(exchange.getProperty("run", RunSummary.class));
-    }
-
-    public List<Map<String, Object>> evaluate(RunSummary run) {
+    /** Route step after a run was recorded; also called for every final failure. */
+    public List<Map<String, Object>> evaluate(@ExchangeProperty(ExchangeProperties.RUN) RunSummary run) {
         List<Map<String, Object>> found = new ArrayList<>();
         for (DetectionRules.Rule rule : rules) {
             Map<String, Object> d = switch (rule.type()) {

@@ -3,12 +3,14 @@ package dev.selfheal.detection;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.evidence.ReportLog;
-import dev.selfheal.evidence.Sanitizer;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.routes.ExchangeProperties;
+import dev.selfheal.sanitize.Sanitizer;
 import java.sql.Timestamp;
 import java.time.Instant;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -36,14 +38,18 @@ public class RunIntake {
         this.reportLog = reportLog;
     }
 
-    /** Parses the body (a workflow_run object) into {@link #RUN}; returns its idempotency key. */
-    public String key(Exchange exchange) throws JsonProcessingException {
+    /** Route step: parses the body (a workflow_run object) into {@link #RUN}, repository and runId. */
+    public void parse(Exchange exchange) throws JsonProcessingException {
         Object body = exchange.getMessage().getBody();
         JsonNode node = body instanceof JsonNode j ? j : mapper.readTree(exchange.getMessage().getBody(String.class));
-        RunSummary run = RunSummary.from(node, exchange.getProperty("repository", String.class));
+        RunSummary run = RunSummary.from(node, exchange.getProperty(ExchangeProperties.REPOSITORY, String.class));
         exchange.setProperty(RUN, run);
-        exchange.setProperty("repository", run.repository());
-        exchange.setProperty("runId", run.runId());
+        exchange.setProperty(ExchangeProperties.REPOSITORY, run.repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, run.runId());
+    }
+
+    /** The idempotency key of the parsed run: its attempt, or unique for an operator's reprocess request. */
+    public String key(@ExchangeProperty(RUN) RunSummary run, Exchange exchange) {
         // an operator's reprocess request (inbox) is handled again even when the attempt was seen before
         if (exchange.getProperty("reprocess", false, Boolean.class)) {
             return run.key() + "#reprocess#" + exchange.getExchangeId();

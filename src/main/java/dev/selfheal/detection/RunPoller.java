@@ -3,8 +3,10 @@ package dev.selfheal.detection;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.config.SelfhealProperties;
 import dev.selfheal.github.GitHubApi;
+import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.github.GitHubRateLimit;
 import dev.selfheal.policy.PolicyFiles;
+import dev.selfheal.routes.ExchangeProperties;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,9 +53,9 @@ public class RunPoller {
     /** Route step per repository (the body): sets the list call. */
     public void prepare(Exchange exchange) {
         String repository = exchange.getMessage().getBody(String.class);
-        exchange.setProperty("repository", repository);
+        exchange.setProperty(ExchangeProperties.REPOSITORY, repository);
         exchange.setProperty("seenBy", "poll");
-        exchange.setProperty(GitHubApi.PATH, "/repos/" + repository + "/actions/runs");
+        exchange.setProperty(GitHubApi.PATH, GitHubPaths.runs(repository));
         LocalDate since = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         exchange.setProperty(GitHubApi.QUERY, "status=completed&per_page=" + perPage + "&created=%3E%3D" + since);
         exchange.setProperty(GitHubApi.ITEMS_FIELD, "workflow_runs");
@@ -61,7 +63,7 @@ public class RunPoller {
 
     /** After the list: the runs updated after the watermark, oldest first (the watermark moves in {@link #advance}). */
     public List<JsonNode> newRuns(Exchange exchange) {
-        String repository = exchange.getProperty("repository", String.class);
+        String repository = exchange.getProperty(ExchangeProperties.REPOSITORY, String.class);
         exchange.removeProperty(NEWEST);
         @SuppressWarnings("unchecked")
         List<JsonNode> runs = exchange.getMessage().getBody(List.class);
@@ -92,8 +94,8 @@ public class RunPoller {
         jdbc.update("""
                 INSERT INTO phase4_poll_watermarks (repository, updated_at, polled_at) VALUES (?, ?, now())
                 ON CONFLICT (repository) DO UPDATE SET updated_at = GREATEST(phase4_poll_watermarks.updated_at,
-                    EXCLUDED.updated_at), polled_at = now()""", exchange.getProperty("repository", String.class),
-                Timestamp.from(newest));
+                    EXCLUDED.updated_at), polled_at = now()""",
+                exchange.getProperty(ExchangeProperties.REPOSITORY, String.class), Timestamp.from(newest));
     }
 
     private Instant watermark(String repository) {

@@ -6,7 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubDeadLetter;
+import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.reports.AtomicFiles;
+import dev.selfheal.reports.ReportFolders;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.routes.ExchangeProperties;
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -64,25 +71,18 @@ public class EvidenceCollector {
     private final ReportLog log;
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final long maxArtifactBytes;
-    private final int batch;
 
     public EvidenceCollector(Outbox outbox, ReportFolders folders, Sanitizer sanitizer, EvidenceSummaries summaries,
-            ReportLog log, @Value("${selfheal.evidence.max-artifact-bytes:1073741824}") long maxArtifactBytes,
-            @Value("${selfheal.evidence.batch:10}") int batch) {
+            ReportLog log, @Value("${selfheal.evidence.max-artifact-bytes:1073741824}") long maxArtifactBytes) {
         this.outbox = outbox;
         this.folders = folders;
         this.sanitizer = sanitizer;
         this.summaries = summaries;
         this.log = log;
         this.maxArtifactBytes = maxArtifactBytes;
-        this.batch = batch;
     }
 
     /** Due run events for consumer {@value #CONSUMER}; the lease outlasts a slow collection. */
-    public List<Outbox.Event> claim() {
-        return outbox.claim(CONSUMER, batch, Duration.ofMinutes(15));
-    }
-
     /** From a claimed event: the run to collect. Events without a run are done at once. */
     public boolean startFromEvent(Exchange exchange) {
         Outbox.Event event = exchange.getMessage().getBody(Outbox.Event.class);
@@ -90,19 +90,19 @@ public class EvidenceCollector {
         if (event.runId() == null || event.repository() == null) {
             return false;
         }
-        exchange.setProperty("repository", event.repository());
-        exchange.setProperty("runId", event.runId());
+        exchange.setProperty(ExchangeProperties.REPOSITORY, event.repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, event.runId());
         return true;
     }
 
     /** Begins a collection for properties repository/runId; the run's own time comes with the metadata. */
     public void start(Exchange exchange) {
-        String repository = exchange.getProperty("repository", String.class);
-        long runId = exchange.getProperty("runId", Long.class);
+        String repository = exchange.getProperty(ExchangeProperties.REPOSITORY, String.class);
+        long runId = exchange.getProperty(ExchangeProperties.RUN_ID, Long.class);
         Outbox.Event event = exchange.getProperty(EVENT, Outbox.Event.class);
         exchange.setProperty(STATE, new State(repository, runId, event == null ? folders.now() : event.occurredAt()));
         exchange.removeProperty(RUN_JSON);
-        call(exchange, "/repos/" + repository + "/actions/runs/" + runId);
+        call(exchange, GitHubPaths.run(repository, runId));
     }
 
     /** Writes metadata.json (the audit fields, then GitHub's run object), or records why it is missing. */
@@ -151,7 +151,7 @@ public class EvidenceCollector {
                 .getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, bytes);
         s.files.add(fileEntry("metadata", file, bytes.length, sha256(file)));
-        call(exchange, "/repos/" + s.repository + "/actions/runs/" + s.runId + "/artifacts");
+        call(exchange, GitHubPaths.runArtifacts(s.repository, s.runId));
         exchange.setProperty(GitHubApi.ITEMS_FIELD, "artifacts");
     }
 
@@ -187,7 +187,7 @@ public class EvidenceCollector {
         exchange.setProperty("evidenceKind", "artifact");
         exchange.setProperty(EvidenceDownloads.TARGET, runDir(s).resolve("artifact_" + name + ".zip").toString());
         exchange.setProperty(EvidenceDownloads.MAX_BYTES, maxArtifactBytes);
-        call(exchange, "/repos/" + s.repository + "/actions/artifacts/" + a.path("id").asLong() + "/zip");
+        call(exchange, GitHubPaths.artifactZip(s.repository, a.path("id").asLong()));
     }
 
     /** Before the log zip's download. */
@@ -197,7 +197,7 @@ public class EvidenceCollector {
         exchange.setProperty("evidenceKind", "logs");
         exchange.setProperty(EvidenceDownloads.TARGET, runDir(s).resolve(".logs.zip").toString());
         exchange.setProperty(EvidenceDownloads.MAX_BYTES, maxArtifactBytes);
-        call(exchange, "/repos/" + s.repository + "/actions/runs/" + s.runId + "/logs");
+        call(exchange, GitHubPaths.runLogs(s.repository, s.runId));
     }
 
     /** After a download: the file with its size and hash, or why it is missing; logs are unpacked, sanitized. */
@@ -225,6 +225,9 @@ public class EvidenceCollector {
             s.files.add(zip);
         } else {
             s.files.add(fileEntry("artifact", d.file(), d.bytes(), d.sha256()));
+            // the zip stays byte-exact; what its text entries hold is reported beside it
+            Path findings = ArtifactSecretScan.write(d.file(), sanitizer, mapper);
+            s.files.add(fileEntry("artifact_secret_scan", findings, Files.size(findings), sha256(findings)));
         }
     }
 
@@ -265,16 +268,8 @@ public class EvidenceCollector {
         LOG.info("evidence of {}#{}: {} files, missing {}", s.repository, s.runId, s.files.size(), s.missing);
     }
 
-    public void done(Exchange exchange) {
-        Outbox.Event e = exchange.getProperty(EVENT, Outbox.Event.class);
+    public void done(@ExchangeProperty(EVENT) Outbox.Event e) {
         outbox.done(e.id(), CONSUMER);
-    }
-
-    /** The collection itself failed (database, disk): try the event again later, with back-off. */
-    public void retryLater(Exchange exchange) {
-        Outbox.Event e = exchange.getProperty(EVENT, Outbox.Event.class);
-        outbox.retryWithBackoff(e, CONSUMER, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
-                java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(1));
     }
 
     private boolean failed(Exchange exchange, State s, String part) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.selfheal.reports.AtomicFiles;
+import dev.selfheal.reports.ReportFolders;
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +44,7 @@ public class EvidenceSummaries {
     public static final String MANIFEST = "_manifest.json";
     public static final String AUDIT_SUMMARY = "PHASE4_AUDIT_SUMMARY.md";
     public static final String INDEX = "_evidence_index.md";
-    /** Sub-folders of every day folder, as the seed's layout. */
+    /** Sub-folders of every day folder (docs/ops/PHASE4_DESIGN.md, "Evidence"). */
     public static final List<String> SUB_FOLDERS = List.of("logs", "audit_tickets", "artifacts", "screenshots");
 
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceSummaries.class);

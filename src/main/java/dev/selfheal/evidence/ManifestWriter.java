@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.selfheal.reports.AtomicFiles;
+import dev.selfheal.reports.ReportFolders;
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -24,7 +27,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Manifest Atomicity (seed 001's {@code jq} + {@code mv} procedure, done properly) for
+ * Manifest Atomicity (read, merge, write to a temporary file, rename; under a lock) for
  * {@code AUTO_RETRY_MANIFEST.json} and {@code _manifest.json}: under a lock, read the manifest, merge entries by
  * {@code run_id} (a new entry replaces the one with the same run id), validate, pass the sanitizer's
  * verify-before-release, then write a temp file in the same directory, fsync and rename it over the manifest

@@ -1,5 +1,7 @@
 package dev.selfheal.evidence;
 
+import dev.selfheal.sanitize.SanitizationRefusedException;
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -38,19 +38,25 @@ public class GitHubApi {
     public static final String ITEMS = "githubItems";
     public static final String RATE_LIMIT = "githubRateLimit";
     public static final String REDIRECTED = "githubRedirected";
+    /** Why paging ended before GitHub's last page (a Link outside the API), for the caller's records. */
+    public static final String PAGING_STOPPED = "githubPagingStopped";
     public static final String API_VERSION = "2022-11-28";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GitHubApi.class);
 
     private final String baseUrl;
     private final String token;
     private final ObjectMapper mapper;
     private final ETagCache etags = new ETagCache(5_000, 64 * 1024);
     private final AtomicReference<RateLimitStatus> lastRateLimit = new AtomicReference<>();
+    private final GitHubHosts hosts;
 
     public GitHubApi(SelfhealProperties properties, ObjectMapper mapper) {
         String url = properties.github().apiUrl().toString();
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.token = properties.github().token();
         this.mapper = mapper;
+        this.hosts = new GitHubHosts(URI.create(baseUrl), properties.github().downloadHosts());
     }
 
     /** Sets the camel-http headers for the call the exchange properties describe. */
@@ -71,7 +77,8 @@ public class GitHubApi {
         in.setHeader("Accept", "application/vnd.github+json");
         in.setHeader("X-GitHub-Api-Version", API_VERSION);
         in.setHeader("User-Agent", "selfheal");
-        if (token != null && !token.isBlank()) {
+        // the token goes only to the configured API, whatever URL a page or caller names
+        if (token != null && !token.isBlank() && hosts.withinApi(url)) {
             in.setHeader("Authorization", "Bearer " + token);
         }
         if (method.equals("GET") || method.equals("DELETE")) {
@@ -127,7 +134,15 @@ public class GitHubApi {
                 etags.put(url, etag, body);
             }
         }
-        exchange.setProperty(NEXT_URL, status == 304 ? null : LinkHeader.next(in.getHeader("Link", String.class)));
+        String next = status == 304 ? null : LinkHeader.next(in.getHeader("Link", String.class));
+        if (next != null && !hosts.withinApi(next)) {
+            String why = "Link rel=\"next\" points outside " + baseUrl + " (to " + GitHubHosts.hostOf(next)
+                    + "): paging stopped, the token is not sent there";
+            exchange.setProperty(PAGING_STOPPED, why);
+            LOG.warn("GitHub list {}: {}", exchange.getProperty(PATH, String.class), why);
+            next = null;
+        }
+        exchange.setProperty(NEXT_URL, next);
     }
 
     /**
@@ -150,6 +165,10 @@ public class GitHubApi {
         if (!redirected) {
             return;
         }
+        if (!hosts.downloadAllowed(location)) {
+            throw new UntrustedHostException("download redirected to " + GitHubHosts.hostOf(location)
+                    + ", which is not in selfheal.github.download-hosts: not followed");
+        }
         URI uri = URI.create(location);
         // the 302's own (empty) body stream holds the pooled connection until closed
         if (in.getBody() instanceof java.io.Closeable first) {
@@ -171,10 +190,11 @@ public class GitHubApi {
     public void startPaging(Exchange exchange) {
         exchange.setProperty(ITEMS, new ArrayList<JsonNode>());
         exchange.setProperty(NEXT_URL, null);
+        exchange.removeProperty(PAGING_STOPPED);
         exchange.setProperty(PAGE_URL, urlOf(exchange));
     }
 
-    /** After each page: add its items, and point {@link #URL} at the next page (null when done). */
+    /** After each page: add its items, and set {@link #PAGE_URL} to the next page (null when done). */
     public void collectPage(Exchange exchange) throws JsonProcessingException {
         @SuppressWarnings("unchecked")
         List<JsonNode> items = exchange.getProperty(ITEMS, List.class);

@@ -1,9 +1,10 @@
 package dev.selfheal.github;
 
-import dev.selfheal.evidence.Sanitizer;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
+import dev.selfheal.routes.ExchangeProperties;
+import dev.selfheal.sanitize.Sanitizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -46,17 +47,21 @@ public class GitHubDeadLetter {
             failure.put("category", categoryOf(http.getStatusCode()));
             // GitHub's answer is shown to callers, rows and logs: masked here, once
             failure.put("message", sanitizer.sanitize(truncate(gitHubMessage(http))));
-            // the seed's remedy per cause (422: make sure workflow_dispatch is on the default branch, ...)
+            // the remedy per cause (422: make sure workflow_dispatch is on the default branch, ...)
             RetryPolicy.Category known = policy.categories().get(categoryOf(http.getStatusCode()));
             failure.put("fix", known == null ? null : known.fix());
             exchange.setProperty(GitHubApi.STATUS, http.getStatusCode());
+        } else if (cause instanceof UntrustedHostException untrusted) {
+            failure.put("status", null);
+            failure.put("category", "untrusted_host");
+            failure.put("message", untrusted.getMessage());
         } else {
             failure.put("status", null);
             failure.put("category", "network");
             failure.put("message", sanitizer.sanitize(truncate(cause == null ? "unknown failure" : cause.toString())));
         }
-        String repository = exchange.getProperty("repository", String.class);
-        Long runId = exchange.getProperty("runId", Long.class);
+        String repository = exchange.getProperty(ExchangeProperties.REPOSITORY, String.class);
+        Long runId = exchange.getProperty(ExchangeProperties.RUN_ID, Long.class);
         long eventId = outbox.record("dead_letter", repository, runId, null, failure);
         failure.put("eventId", eventId);
         exchange.setProperty(FAILURE, failure);
@@ -66,7 +71,7 @@ public class GitHubDeadLetter {
     }
 
     /**
-     * HTTP code to cause, as the seed's error policy names it: 422 configuration, 401/403 permission, 404 not
+     * HTTP code to cause, as the retry policy's categories name it: 422 configuration, 401/403 permission, 404 not
      * found, 429 rate limit, 5xx server error; 0 (no answer) network. The one mapping: audit tickets use it too.
      */
     public static String categoryOf(int status) {

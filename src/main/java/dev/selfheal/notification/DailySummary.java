@@ -1,7 +1,7 @@
 package dev.selfheal.notification;
 
-import dev.selfheal.evidence.ReportFolders;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.reports.ReportFolders;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;

@@ -3,11 +3,13 @@ package dev.selfheal.notification;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.selfheal.audit.RiskLevels;
-import dev.selfheal.evidence.Sanitizer;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubDeadLetter;
+import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.risk.RiskLevels;
+import dev.selfheal.routes.ExchangeProperties;
+import dev.selfheal.sanitize.Sanitizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,11 +75,11 @@ public class GitHubIssues {
         Delivery d = exchange.getProperty(Delivery.PROPERTY, Delivery.class);
         d.issueAttempted = true;
         exchange.setProperty(GitHubApi.METHOD, "GET");
-        exchange.setProperty(GitHubApi.PATH, "/repos/" + d.event().repository() + "/issues");
+        exchange.setProperty(GitHubApi.PATH, GitHubPaths.issues(d.event().repository()));
         exchange.setProperty(GitHubApi.QUERY, "state=open&labels=selfheal&per_page=100");
         exchange.removeProperty(GitHubApi.ITEMS_FIELD);
-        exchange.setProperty("repository", d.event().repository());
-        exchange.setProperty("runId", d.event().runId());
+        exchange.setProperty(ExchangeProperties.REPOSITORY, d.event().repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, d.event().runId());
     }
 
     /**
@@ -121,7 +123,7 @@ public class GitHubIssues {
             issue.put("body", sanitizer.sanitize(body(d, risk) + "\n\n" + marker(key(e))));
             issue.putArray("labels").add("selfheal").add("risk:" + risk);
             exchange.setProperty(GitHubApi.METHOD, "POST");
-            exchange.setProperty(GitHubApi.PATH, "/repos/" + e.repository() + "/issues");
+            exchange.setProperty(GitHubApi.PATH, GitHubPaths.issues(e.repository()));
             exchange.removeProperty(GitHubApi.QUERY);
             exchange.getMessage().setBody(issue);
             exchange.setProperty(ACTION, "create");
@@ -132,8 +134,8 @@ public class GitHubIssues {
             ObjectNode comment = mapper.createObjectNode();
             comment.put("body", sanitizer.sanitize(commentBody(d)));
             exchange.setProperty(GitHubApi.METHOD, "POST");
-            exchange.setProperty(GitHubApi.PATH, "/repos/" + e.repository() + "/issues/" + target.path("number").asInt()
-                    + "/comments");
+            exchange.setProperty(GitHubApi.PATH,
+                    GitHubPaths.issueComments(e.repository(), target.path("number").asInt()));
             exchange.removeProperty(GitHubApi.QUERY);
             exchange.getMessage().setBody(comment);
             exchange.setProperty(ACTION, "comment");

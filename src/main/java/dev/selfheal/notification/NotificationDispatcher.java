@@ -2,17 +2,18 @@ package dev.selfheal.notification;
 
 import dev.selfheal.audit.AuditTickets;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.outbox.OutboxConsumerProperties;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Decides, per outbox event, which channels take it and settles the delivery row afterwards (the steps of
- * routes/notification.yaml). The fallback chain of the seed: Slack fails -> GitHub issue; the issue fails too ->
+ * routes/notification.yaml). The fallback chain: Slack fails -> GitHub issue; the issue fails too ->
  * the notification log and a row, and the delivery stays queued (a due time, picked up by the next poll).
  * Nothing waits in a thread: Slack pacing, Retry-After and back-off are due times on the delivery row.
  */
@@ -29,26 +30,28 @@ public class NotificationDispatcher {
 
     private final Outbox outbox;
     private final NotificationProperties properties;
+    private final OutboxConsumerProperties.Consumer consumer;
     private final SlackWebhook slack;
     private final NotificationRecords records;
     private final AuditTickets tickets;
     private final boolean githubWritable;
 
     public NotificationDispatcher(Outbox outbox, NotificationProperties properties, SlackWebhook slack,
-            NotificationRecords records, AuditTickets tickets, dev.selfheal.config.SelfhealProperties selfheal) {
+            NotificationRecords records, AuditTickets tickets, dev.selfheal.config.SelfhealProperties selfheal,
+            OutboxConsumerProperties consumers) {
         // without a token every issue call would fail with 401 and queue the notification for ever
         this.githubWritable = selfheal.github().hasToken();
         this.outbox = outbox;
         this.properties = properties;
+        this.consumer = consumers.notification();
         this.slack = slack;
         this.records = records;
         this.tickets = tickets;
     }
 
-    /** The timer's step: spooled rows first (the database may be back), then the due deliveries. */
-    public List<Outbox.Event> claim() {
+    /** Rows spooled to a file while the database was down: written now (the database may be back). */
+    public void flushSpool() {
         records.flushSpool();
-        return outbox.claim(CONSUMER, properties.batchSize(), properties.lease());
     }
 
     /** Plans the channels for one claimed event; the body is the event. */
@@ -104,26 +107,24 @@ public class NotificationDispatcher {
         }
     }
 
-    public boolean wantsIssue(Exchange exchange) {
-        Delivery d = exchange.getProperty(Delivery.PROPERTY, Delivery.class);
+    public boolean wantsIssue(@ExchangeProperty(Delivery.PROPERTY) Delivery d) {
         return !d.ownFailure && !ticketWait(d) && d.issueMode != Delivery.IssueMode.NONE;
     }
 
-    public boolean wantsSlack(Exchange exchange) {
-        Delivery d = exchange.getProperty(Delivery.PROPERTY, Delivery.class);
+    public boolean wantsSlack(@ExchangeProperty(Delivery.PROPERTY) Delivery d) {
         return !d.ownFailure && !ticketWait(d) && d.slackMode == Delivery.SlackMode.SEND;
     }
 
     /** Slack failed for good or for now (not a 429: that one waits) and no issue was tried yet. */
-    public boolean wantsFallbackIssue(Exchange exchange) {
-        Delivery d = exchange.getProperty(Delivery.PROPERTY, Delivery.class);
+    public boolean wantsFallbackIssue(@ExchangeProperty(Delivery.PROPERTY) Delivery d) {
         boolean slackFailed = "failed".equals(d.slackOutcome) || "dead_webhook".equals(d.slackOutcome);
-        if (!d.ownFailure && slackFailed && d.issueFallbackAllowed && !d.issueAttempted
-                && !records.sent(d.event().id(), "github_issue") && !records.sent(d.event().id(), "github_comment")) {
-            d.issueMode = Delivery.IssueMode.CREATE_OR_COMMENT;
-            return true;
-        }
-        return false;
+        return !d.ownFailure && slackFailed && d.issueFallbackAllowed && !d.issueAttempted
+                && !records.sent(d.event().id(), "github_issue") && !records.sent(d.event().id(), "github_comment");
+    }
+
+    /** Route step when the fallback applies: the issue is created, or the open one commented. */
+    public void fallBackToIssue(@ExchangeProperty(Delivery.PROPERTY) Delivery d) {
+        d.issueMode = Delivery.IssueMode.CREATE_OR_COMMENT;
     }
 
     /** Settles the delivery row: done, or due again later; every outcome is on a row and in the day log. */
@@ -174,7 +175,7 @@ public class NotificationDispatcher {
 
     private void queue(Delivery d, String why) {
         Outbox.Event e = d.event();
-        Instant due = Instant.now().plus(properties.retryDelayFor(e.attempts()));
+        Instant due = Instant.now().plus(consumer.retryDelayFor(e.attempts()));
         records.record(e.id(), e.type(), e.repository(), "log", "queued", null, why + "; " + SlackMessages.title(e)
                 + " - " + SlackMessages.what(e), d.auditTicket, due);
         outbox.retryAt(e.id(), CONSUMER, due, why);

@@ -67,6 +67,8 @@ public class PolicyFiles implements CamelContextConfiguration {
         p.setProperty("policy.http.multiplier", String.valueOf(http.multiplier()));
         p.setProperty("policy.http.retry-status-codes", http.retryStatusCodes().stream().sorted()
                 .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+        p.setProperty("policy.http.never-retry-status-codes", http.neverRetryStatusCodes().stream().sorted()
+                .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
         p.setProperty("policy.http.retry-network-timeouts",
                 String.valueOf(!Boolean.FALSE.equals(http.retryNetworkTimeouts())));
         // Quartz URIs take the cron with + for spaces

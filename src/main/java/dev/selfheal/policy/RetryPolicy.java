@@ -39,7 +39,7 @@ public record RetryPolicy(
 
     /**
      * The wait before re-run number {@code attempt} (1-based): initial × multiplier^(attempt-1), capped.
-     * With the seed's numbers: 5 s, 10 s, 20 s.
+     * With the shipped policy's numbers: 5 s, 10 s, 20 s.
      */
     public Duration backoffBefore(int attempt) {
         if (attempt < 1) {

@@ -3,14 +3,16 @@ package dev.selfheal.recovery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.evidence.ReportLog;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.routes.ExchangeProperties;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -37,26 +39,17 @@ public class RecoveryHandler {
         this.reportLog = reportLog;
     }
 
-    /** True when this successful attempt is the result of one of our re-runs (sets the verification call). */
-    public boolean isOurRerun(Exchange exchange) {
-        RunSummary run = exchange.getProperty("run", RunSummary.class);
+    /** Route step: the attempt of our latest sent re-run of this run, or null when this success is not ours. */
+    public Integer ourRerunAttempt(@ExchangeProperty(ExchangeProperties.RUN) RunSummary run) {
         List<Integer> sent = jdbc.queryForList("SELECT attempt FROM phase4_retry_history WHERE original_run_id = ? "
                 + "AND status = 'sent' ORDER BY attempt DESC", Integer.class, run.runId());
-        if (sent.isEmpty()) {
-            return false;
-        }
-        exchange.setProperty(RERUN_ATTEMPT, sent.get(0));
-        exchange.setProperty("githubMethod", "GET");
-        exchange.setProperty("githubPath", "/repos/" + run.repository() + "/actions/runs/" + run.runId());
-        return true;
+        return sent.isEmpty() ? null : sent.get(0);
     }
 
     /** After reading the run back: recovered when GitHub confirms success, else recorded as unverified. */
     @Transactional
-    public String verify(Exchange exchange) throws JsonProcessingException {
-        RunSummary reported = exchange.getProperty("run", RunSummary.class);
-        int attempt = exchange.getProperty(RERUN_ATTEMPT, Integer.class);
-        String body = exchange.getMessage().getBody(String.class);
+    public String verify(@ExchangeProperty(ExchangeProperties.RUN) RunSummary reported,
+            @ExchangeProperty(RERUN_ATTEMPT) int attempt, @Body String body) throws JsonProcessingException {
         RunSummary actual = body == null || body.isBlank() ? null
                 : RunSummary.from(mapper.readTree(body), reported.repository());
         if (actual == null || !actual.succeeded()) {

@@ -3,12 +3,13 @@ package dev.selfheal.retry;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
 import java.util.Optional;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * CI Guard, checked before every re-run is sent (seed: check_ci_guard, track_retry_counter): the per-run
- * maximum, the global re-run budget per hour, never a non-retryable category, never our own retry loop (a
+ * CI Guard, checked before every re-run is sent (route retry-guard; docs/ops/PHASE4_DESIGN.md, "Core loop"): the
+ * per-run maximum, the global re-run budget per hour, never a non-retryable category, never our own retry loop (a
  * workflow whose re-runs keep failing the same way). The defence against retry storms.
  */
 @Component("ciGuard")
@@ -24,6 +25,11 @@ public class CiGuard {
     public CiGuard(JdbcTemplate jdbc, PolicyFiles policies) {
         this.jdbc = jdbc;
         this.policy = policies.retryPolicy();
+    }
+
+    /** Route step of retry-guard: the violation the re-run would commit, or null when it may be sent. */
+    public Violation violation(@ExchangeProperty(RetryDispatcher.RETRY) PendingRetry retry) {
+        return check(retry).orElse(null);
     }
 
     public Optional<Violation> check(PendingRetry retry) {

@@ -2,9 +2,12 @@ package dev.selfheal.retry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.evidence.Sanitizer;
+import dev.selfheal.github.GitHubApi;
+import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
+import dev.selfheal.routes.ExchangeProperties;
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -74,10 +79,35 @@ public class FailureClassifier {
         return scan;
     }
 
+    /** Route step after the jobs list (the body): keeps the failed jobs and starts the classification scan. */
+    public List<JsonNode> startScan(Exchange exchange) {
+        RunSummary run = exchange.getProperty(ExchangeProperties.RUN, RunSummary.class);
+        @SuppressWarnings("unchecked")
+        List<JsonNode> jobs = exchange.getMessage().getBody(List.class);
+        List<JsonNode> failed = new ArrayList<>();
+        if (jobs != null) {
+            for (JsonNode job : jobs) {
+                String c = job.path("conclusion").asText("");
+                if (c.equals("failure") || c.equals("timed_out") || c.equals("startup_failure")) {
+                    failed.add(job);
+                }
+            }
+        }
+        exchange.setProperty(SCAN, start(run, failed));
+        return failed;
+    }
+
+    /** Route step per failed job (the body): the call that streams its log. */
+    public void jobLogCall(@Body JsonNode job, @ExchangeProperty(ExchangeProperties.REPOSITORY) String repository,
+            Exchange exchange) {
+        exchange.setProperty(ExchangeProperties.JOB_NAME, job.path("name").asText());
+        exchange.setProperty(GitHubApi.PATH, GitHubPaths.jobLogs(repository, job.path("id").asLong()));
+    }
+
     /** Route step: reads the job log stream in the body into the scan held in {@link #SCAN}. */
     public void scanLog(Exchange exchange) throws IOException {
         Scan scan = exchange.getProperty(SCAN, Scan.class);
-        String job = exchange.getProperty("jobName", String.class);
+        String job = exchange.getProperty(ExchangeProperties.JOB_NAME, String.class);
         try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
             if (in != null) {
                 scan.read(in, job);

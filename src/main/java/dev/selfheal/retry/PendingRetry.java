@@ -1,5 +1,6 @@
 package dev.selfheal.retry;
 
+import dev.selfheal.github.GitHubPaths;
 import java.time.Instant;
 
 /** A re-run whose due time has come, claimed for sending ({@code phase4_retry_history} row). */
@@ -7,6 +8,6 @@ public record PendingRetry(long id, long runId, String repository, int attempt, 
         double intervalSeconds, Instant dueAt) {
 
     public String rerunPath() {
-        return "/repos/" + repository + "/actions/runs/" + runId + "/rerun-failed-jobs";
+        return GitHubPaths.rerunFailedJobs(repository, runId);
     }
 }

@@ -2,24 +2,27 @@ package dev.selfheal.retry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.evidence.ReportLog;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubDeadLetter;
+import dev.selfheal.github.GitHubPaths;
 import dev.selfheal.github.GitHubRateLimit;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.risk.RiskLevels;
+import dev.selfheal.routes.ExchangeProperties;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Sends the re-runs whose due time has come (seed: execute_retry, log_retry_result). A due row is claimed by
+ * Sends the re-runs whose due time has come and records the result. A due row is claimed by
  * flipping it to {@code sending} (SKIP LOCKED), so a restart or a second instance sends each re-run once; the
  * guard is checked first; GitHub's answer decides the row's end: sent, dead letter (422/403/404: never retried,
  * final failure), or back to pending until the rate limit resets.
@@ -32,17 +35,15 @@ public class RetryDispatcher {
 
     private final JdbcTemplate jdbc;
     private final Outbox outbox;
-    private final CiGuard guard;
     private final RetryScheduler scheduler;
     private final ReportLog reportLog;
     private final ObjectMapper mapper;
 
-    public RetryDispatcher(JdbcTemplate jdbc, Outbox outbox, CiGuard guard, RetryScheduler scheduler,
+    public RetryDispatcher(JdbcTemplate jdbc, Outbox outbox, RetryScheduler scheduler,
             ReportLog reportLog, ObjectMapper mapper) {
         this.mapper = mapper;
         this.jdbc = jdbc;
         this.outbox = outbox;
-        this.guard = guard;
         this.scheduler = scheduler;
         this.reportLog = reportLog;
     }
@@ -78,10 +79,10 @@ public class RetryDispatcher {
     public void prepareReconcile(Exchange exchange) {
         PendingRetry retry = exchange.getMessage().getBody(PendingRetry.class);
         exchange.setProperty(RETRY, retry);
-        exchange.setProperty("repository", retry.repository());
-        exchange.setProperty("runId", retry.runId());
+        exchange.setProperty(ExchangeProperties.REPOSITORY, retry.repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, retry.runId());
         exchange.setProperty(GitHubApi.METHOD, "GET");
-        exchange.setProperty(GitHubApi.PATH, "/repos/" + retry.repository() + "/actions/runs/" + retry.runId());
+        exchange.setProperty(GitHubApi.PATH, GitHubPaths.run(retry.repository(), retry.runId()));
     }
 
     /**
@@ -109,28 +110,25 @@ public class RetryDispatcher {
         return "pending";
     }
 
-    /** Route step: puts the claimed row and the GitHub call on the exchange; false when the guard blocks it. */
-    public boolean prepare(Exchange exchange) {
+    /** Route step: the claimed row (the body) and its run go on the exchange for the guard and the call. */
+    public void begin(Exchange exchange) {
         PendingRetry retry = exchange.getMessage().getBody(PendingRetry.class);
         exchange.setProperty(RETRY, retry);
-        exchange.setProperty("repository", retry.repository());
-        exchange.setProperty("runId", retry.runId());
-        Optional<CiGuard.Violation> violation = guard.check(retry);
-        if (violation.isPresent()) {
-            exchange.setProperty(VIOLATION, violation.get());
-            return false;
-        }
+        exchange.setProperty(ExchangeProperties.REPOSITORY, retry.repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, retry.runId());
+    }
+
+    /** Route step after the guard let the re-run through: the POST rerun-failed-jobs call. */
+    public void rerunCall(Exchange exchange) {
+        PendingRetry retry = exchange.getProperty(RETRY, PendingRetry.class);
         exchange.setProperty(GitHubApi.METHOD, "POST");
         exchange.setProperty(GitHubApi.PATH, retry.rerunPath());
         exchange.getMessage().setBody(Map.of());
-        return true;
     }
 
     /** The guard said no: the re-run is not sent, the violation is recorded, the run is a final failure. */
     @Transactional
-    public void blocked(Exchange exchange) {
-        PendingRetry retry = exchange.getProperty(RETRY, PendingRetry.class);
-        CiGuard.Violation v = exchange.getProperty(VIOLATION, CiGuard.Violation.class);
+    public void blocked(@ExchangeProperty(RETRY) PendingRetry retry, @ExchangeProperty(VIOLATION) CiGuard.Violation v) {
         jdbc.update("UPDATE phase4_retry_history SET status = 'blocked', requested_at = NULL, completed_at = now(), "
                 + "result = ? WHERE id = ?", "guard: " + v.rule() + ": " + v.detail(), retry.id());
         Map<String, Object> payload = runPayload(retry);
@@ -143,7 +141,7 @@ public class RetryDispatcher {
                 + " blocked by the CI guard (" + v.rule() + "): " + v.detail());
         RunSummary run = RunSummary.fromPayload(mapper.valueToTree(payload));
         scheduler.declareFinal(run, new Classification(retry.category(), null, retry.reason(), null, false,
-                "high", null), retry.attempt() - 1, "guard violation: " + v.rule());
+                RiskLevels.ofGuardViolation(), null), retry.attempt() - 1, "guard violation: " + v.rule());
     }
 
     /** After the POST: sent, dead-lettered (never retried) or waiting for the rate limit. */
@@ -168,7 +166,7 @@ public class RetryDispatcher {
                     category + ": " + failure.get("message"), retry.id());
             RunSummary run = RunSummary.fromPayload(mapper.valueToTree(runPayload(retry)));
             scheduler.declareFinal(run, new Classification(category, "http-" + failure.get("status"),
-                    String.valueOf(failure.get("message")), null, false, riskOf(category), null),
+                    String.valueOf(failure.get("message")), null, false, RiskLevels.ofRefusedRerun(category), null),
                     retry.attempt() - 1, "the re-run request was refused: HTTP " + failure.get("status"));
             return "dead-letter";
         }
@@ -204,13 +202,5 @@ public class RetryDispatcher {
         p.putIfAbsent("repository", retry.repository());
         p.putIfAbsent("runId", retry.runId());
         return p;
-    }
-
-    static String riskOf(String httpCategory) {
-        return switch (httpCategory) {
-            case "permission" -> "high";
-            case "configuration", "not_found" -> "medium";
-            default -> "high";
-        };
     }
 }

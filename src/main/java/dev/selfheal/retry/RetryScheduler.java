@@ -1,25 +1,25 @@
 package dev.selfheal.retry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.detection.DetectionEvaluator;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.evidence.ReportLog;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.risk.RiskLevels;
+import dev.selfheal.routes.ExchangeProperties;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The Retry Engine's decision for a failed run (seed: should_retry, calculate_backoff, track_retry_count): after
+ * The Retry Engine's decision for a failed run (should it be re-run, after which back-off, how many so far): after
  * classification, either schedule the next re-run as a {@code phase4_retry_history} row with its due time
  * (5 s, 10 s, 20 s by default; nothing sleeps), or declare the final failure. The attempt count comes from
  * GitHub's {@code run_attempt} and our own history, so a restart never re-counts from zero.
@@ -28,56 +28,26 @@ import org.springframework.transaction.annotation.Transactional;
 public class RetryScheduler {
 
     public static final String CLASSIFICATION = "classification";
-    public static final String DECISION = "retryDecision";
 
     private final JdbcTemplate jdbc;
     private final Outbox outbox;
     private final RetryPolicy policy;
-    private final FailureClassifier classifier;
     private final ReportLog reportLog;
     private final DetectionEvaluator detection;
 
-    public RetryScheduler(JdbcTemplate jdbc, Outbox outbox, PolicyFiles policies, FailureClassifier classifier,
-            ReportLog reportLog, DetectionEvaluator detection) {
+    public RetryScheduler(JdbcTemplate jdbc, Outbox outbox, PolicyFiles policies, ReportLog reportLog,
+            DetectionEvaluator detection) {
         this.detection = detection;
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.policy = policies.retryPolicy();
-        this.classifier = classifier;
         this.reportLog = reportLog;
-    }
-
-    /** Route step after the jobs list: keeps the failed jobs and starts the classification scan. */
-    public List<JsonNode> startScan(Exchange exchange) {
-        RunSummary run = exchange.getProperty("run", RunSummary.class);
-        @SuppressWarnings("unchecked")
-        List<JsonNode> jobs = exchange.getMessage().getBody(List.class);
-        List<JsonNode> failed = new ArrayList<>();
-        if (jobs != null) {
-            for (JsonNode job : jobs) {
-                String c = job.path("conclusion").asText("");
-                if (c.equals("failure") || c.equals("timed_out") || c.equals("startup_failure")) {
-                    failed.add(job);
-                }
-            }
-        }
-        exchange.setProperty(FailureClassifier.SCAN, classifier.start(run, failed));
-        exchange.setProperty("failedJobs", failed);
-        return failed;
-    }
-
-    /** Route step per failed job (the body): the call that streams its log. */
-    public void jobLogCall(Exchange exchange) {
-        JsonNode job = exchange.getMessage().getBody(JsonNode.class);
-        exchange.setProperty("jobName", job.path("name").asText());
-        exchange.setProperty("githubPath", "/repos/" + exchange.getProperty("repository") + "/actions/jobs/"
-                + job.path("id").asLong() + "/logs");
     }
 
     /** Route step after the logs: the classification is recorded on the run and as an event. */
     @Transactional
     public Classification classified(Exchange exchange) {
-        RunSummary run = exchange.getProperty("run", RunSummary.class);
+        RunSummary run = exchange.getProperty(ExchangeProperties.RUN, RunSummary.class);
         Classification c = exchange.getProperty(FailureClassifier.SCAN, FailureClassifier.Scan.class).result();
         exchange.setProperty(CLASSIFICATION, c);
         jdbc.update("UPDATE phase4_metrics SET failure_category = ?, risk_level = ?, failure_rule = ?, "
@@ -93,9 +63,8 @@ public class RetryScheduler {
 
     /** should_retry + calculate_backoff: schedules the next re-run or declares the final failure. */
     @Transactional
-    public String decide(Exchange exchange) {
-        RunSummary run = exchange.getProperty("run", RunSummary.class);
-        Classification c = exchange.getProperty(CLASSIFICATION, Classification.class);
+    public String decide(@ExchangeProperty(ExchangeProperties.RUN) RunSummary run,
+            @ExchangeProperty(CLASSIFICATION) Classification c) {
         // a re-run of ours that came back failing is closed first
         jdbc.update("UPDATE phase4_retry_history SET status = 'failed', completed_at = now(), result = ? "
                 + "WHERE original_run_id = ? AND status = 'sent' AND attempt < ?", c.category(), run.runId(),
@@ -112,7 +81,6 @@ public class RetryScheduler {
         } else {
             decision = schedule(run, c, retriesDone + 1) ? "scheduled" : "already-scheduled";
         }
-        exchange.setProperty(DECISION, decision);
         return decision;
     }
 
@@ -163,8 +131,7 @@ public class RetryScheduler {
         detection.evaluate(run);
     }
 
-    /** The audit risk: a failure that outlived its re-runs is high; otherwise the category's own level. */
-    static String finalRisk(Classification c, int retriesDone) {
-        return c.retryable() && retriesDone > 0 ? "high" : c.risk();
+    private static String finalRisk(Classification c, int retriesDone) {
+        return RiskLevels.ofFinalFailure(c.risk(), c.retryable(), retriesDone);
     }
 }

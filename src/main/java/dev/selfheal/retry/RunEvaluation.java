@@ -3,9 +3,11 @@ package dev.selfheal.retry;
 import dev.selfheal.detection.DetectionEvaluator;
 import dev.selfheal.detection.RunSummary;
 import dev.selfheal.outbox.Outbox;
-import java.time.Duration;
-import java.util.List;
+import dev.selfheal.outbox.OutboxConsumers;
+import dev.selfheal.routes.ExchangeProperties;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
@@ -18,8 +20,7 @@ import org.springframework.stereotype.Component;
 public class RunEvaluation {
 
     public static final String CONSUMER = "retry";
-    public static final String EVENT = "outboxEvent";
-    private static final Duration LEASE = Duration.ofMinutes(2);
+    public static final String EVENT = OutboxConsumers.EVENT;
 
     private final Outbox outbox;
     private final DetectionEvaluator detection;
@@ -29,36 +30,30 @@ public class RunEvaluation {
         this.detection = detection;
     }
 
-    public List<Outbox.Event> claim() {
-        return outbox.claim(CONSUMER, 20, LEASE);
-    }
-
     /** Route step: the claimed event becomes the run under evaluation. */
     public RunSummary begin(Exchange exchange) {
         Outbox.Event event = exchange.getMessage().getBody(Outbox.Event.class);
         RunSummary run = RunSummary.fromPayload(event.payload());
         exchange.setProperty(EVENT, event);
-        exchange.setProperty("run", run);
-        exchange.setProperty("repository", run.repository());
-        exchange.setProperty("runId", run.runId());
-        exchange.setProperty("runAttempt", run.attempt());
+        exchange.setProperty(ExchangeProperties.RUN, run);
+        exchange.setProperty(ExchangeProperties.REPOSITORY, run.repository());
+        exchange.setProperty(ExchangeProperties.RUN_ID, run.runId());
+        exchange.setProperty(ExchangeProperties.RUN_ATTEMPT, run.attempt());
         return run;
     }
 
-    public void done(Exchange exchange) {
-        Outbox.Event event = exchange.getProperty(EVENT, Outbox.Event.class);
+    public void done(@ExchangeProperty(EVENT) Outbox.Event event) {
         outbox.done(event.id(), CONSUMER);
     }
 
-    /** The evaluation broke (GitHub down past its redeliveries, a bug): try the event again later. */
-    public void failed(Exchange exchange) {
-        Outbox.Event event = exchange.getProperty(EVENT, Outbox.Event.class);
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (cause instanceof DataAccessException) {
-            detection.databaseWriteFailed(cause);
-        }
-        if (event != null) {
-            outbox.retryWithBackoff(event, CONSUMER, cause, Duration.ofSeconds(10), Duration.ofMinutes(10));
+    /**
+     * The evaluation broke (GitHub down past its redeliveries, a bug): the template has put the event back with
+     * a back-off; a database failure also counts for the detection rule on database writes.
+     */
+    @EventListener
+    public void failed(OutboxConsumers.DeliveryFailed failure) {
+        if (CONSUMER.equals(failure.consumer()) && failure.cause() instanceof DataAccessException) {
+            detection.databaseWriteFailed(failure.cause());
         }
     }
 }

@@ -1,20 +1,22 @@
 package dev.selfheal.scheduling;
 
-import dev.selfheal.evidence.ReportLog;
+import dev.selfheal.config.SelfhealProperties;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubDeadLetter;
+import dev.selfheal.github.GitHubPaths;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.routes.ExchangeProperties;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
-import dev.selfheal.config.SelfhealProperties;
 import org.springframework.stereotype.Component;
 
 /**
  * Scheduling Layer: workflow_dispatch self-triggers ({@code selfheal.scheduling.dispatches}, entries
  * {@code owner/repo:workflow@ref}, workflow = file name or id) fired by Quartz, and reprocessing dispatches. The
- * seed's 422 "Workflow does not have 'workflow_dispatch' trigger" is a configuration error: never retried,
+ * 422 "Workflow does not have 'workflow_dispatch' trigger" is a configuration error: never retried,
  * recorded (dead_letter event) with the fix.
  */
 @Component("workflowDispatches")
@@ -52,11 +54,10 @@ public class WorkflowDispatches {
     public void prepare(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
         Target t = body instanceof Target target ? target : parse(exchange.getMessage().getBody(String.class));
-        exchange.setProperty("repository", t.repository());
+        exchange.setProperty(ExchangeProperties.REPOSITORY, t.repository());
         exchange.setProperty("dispatchTarget", t);
         exchange.setProperty(GitHubApi.METHOD, "POST");
-        exchange.setProperty(GitHubApi.PATH, "/repos/" + t.repository() + "/actions/workflows/" + t.workflow()
-                + "/dispatches");
+        exchange.setProperty(GitHubApi.PATH, GitHubPaths.workflowDispatches(t.repository(), t.workflow()));
         exchange.getMessage().setBody(Map.of("ref", t.ref()));
     }
 

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
-import dev.selfheal.evidence.ReportFolders;
-import dev.selfheal.evidence.Sanitizer;
-import dev.selfheal.notification.NotificationProperties;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.reports.ReportFolders;
+import dev.selfheal.risk.RiskLevels;
+import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.test.SelfhealTest;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ class AuditTicketSchemaTest {
     @Autowired
     AuditTicketMarkdown markdown;
     @Autowired
-    NotificationProperties notificationProperties;
+    AuditProperties auditProperties;
 
     static JsonSchema schema() throws Exception {
         try (InputStream in = AuditTicketSchemaTest.class.getResourceAsStream("/schemas/audit-ticket.schema.json")) {
@@ -133,7 +133,7 @@ class AuditTicketSchemaTest {
         // a clock stopped at one second (23:30 UTC: the next day's JST folder)
         Clock stopped = Clock.fixed(Instant.parse("2026-03-01T23:30:00Z"), ZoneOffset.UTC);
         AuditTickets tickets = new AuditTickets(new ReportFolders(reports, stopped), sanitizer, risks, jdbc, markdown,
-                notificationProperties);
+                auditProperties);
         String repo = uniqueRepository("same-second");
         long a = eventOnlyForThisTest(repo, "first");
         long b = eventOnlyForThisTest(repo, "second");

@@ -2,9 +2,9 @@ package dev.selfheal.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.evidence.ConfiguredSanitizer;
-import dev.selfheal.evidence.Sanitizer;
-import dev.selfheal.evidence.SecretCatalogue;
+import dev.selfheal.sanitize.ConfiguredSanitizer;
+import dev.selfheal.sanitize.Sanitizer;
+import dev.selfheal.sanitize.SecretCatalogue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

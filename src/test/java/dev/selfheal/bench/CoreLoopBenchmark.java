@@ -15,10 +15,10 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.selfheal.SelfhealApplication;
 import dev.selfheal.config.SelfhealProperties;
 import dev.selfheal.detection.RunSummary;
-import dev.selfheal.evidence.Sanitizer;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.retry.FailureClassifier;
 import dev.selfheal.sandbox.GitHubFixtures;
+import dev.selfheal.sanitize.Sanitizer;
 import dev.selfheal.test.ExternalPostgres;
 import dev.selfheal.test.GitHubStandIn;
 import dev.selfheal.test.TestPolicies;
@@ -146,10 +146,10 @@ public final class CoreLoopBenchmark {
                     + "\"workflow_runs\":[]}").withHeader("ETag", etag).withHeader("X-RateLimit-Remaining", "4321")));
         }
         ProducerTemplate template = app.getBean(ProducerTemplate.class);
-        template.sendBody("direct:poll-now", null); // first cycle learns the ETags
+        template.sendBody("direct:detection-poll-repositories", null); // first cycle learns the ETags
         github.resetRequests();
         long start = System.nanoTime();
-        template.sendBody("direct:poll-now", null);
+        template.sendBody("direct:detection-poll-repositories", null);
         double seconds = (System.nanoTime() - start) / 1e9;
         List<ServeEvent> events = github.getAllServeEvents().stream()
                 .filter(e -> e.getRequest().getUrl().startsWith("/repos/bench-org/")).toList();

@@ -1,8 +1,8 @@
 package dev.selfheal.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.evidence.ConfiguredSanitizer;
 import dev.selfheal.evidence.ManifestWriter;
+import dev.selfheal.sanitize.ConfiguredSanitizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

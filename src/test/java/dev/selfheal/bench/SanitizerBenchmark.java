@@ -1,8 +1,8 @@
 package dev.selfheal.bench;
 
-import dev.selfheal.evidence.ConfiguredSanitizer;
-import dev.selfheal.evidence.PlantedSecrets;
-import dev.selfheal.evidence.Sanitizer;
+import dev.selfheal.sanitize.ConfiguredSanitizer;
+import dev.selfheal.sanitize.PlantedSecrets;
+import dev.selfheal.sanitize.Sanitizer;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.selfheal.detection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.selfheal.evidence.ReportFolders;
+import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.test.CoreLoopTest;
 import dev.selfheal.test.GitHubStandIn;
 import java.nio.file.Files;

@@ -67,8 +67,8 @@ class SameRunIsHandledOnceTest extends CoreLoopTest {
         eventually(() -> retries(runId), r -> r.size() == 1);
 
         // the poll (its Quartz trigger fired by hand) lists the same run: handed on once only
-        camel.createProducerTemplate().sendBody("direct:poll-now", null);
-        camel.createProducerTemplate().sendBody("direct:poll-now", null);
+        camel.createProducerTemplate().sendBody("direct:detection-poll-repositories", null);
+        camel.createProducerTemplate().sendBody("direct:detection-poll-repositories", null);
 
         wm.verify(2, getRequestedFor(urlPathEqualTo(list)));
         wm.verify(1, getRequestedFor(urlPathEqualTo(list)).withHeader("If-None-Match", equalTo("W/\"page-1\"")));

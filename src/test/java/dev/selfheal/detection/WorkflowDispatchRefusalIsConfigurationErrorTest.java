@@ -32,7 +32,7 @@ class WorkflowDispatchRefusalIsConfigurationErrorTest extends CoreLoopTest {
                         + "\"documentation_url\":\"https://docs.github.com/rest/actions/workflows\"}")));
         long before = jdbc.queryForObject("SELECT coalesce(max(id), 0) FROM phase4_events", Long.class);
 
-        String outcome = template.requestBody("direct:workflow-dispatch", "octo-org/octo-repo:nightly.yml@main",
+        String outcome = template.requestBody("direct:scheduling-dispatch", "octo-org/octo-repo:nightly.yml@main",
                 String.class);
 
         assertThat(outcome).isEqualTo("refused");
@@ -50,7 +50,7 @@ class WorkflowDispatchRefusalIsConfigurationErrorTest extends CoreLoopTest {
         String path = "/repos/octo-org/octo-repo/actions/workflows/42/dispatches";
         wm.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(204)));
 
-        String outcome = template.requestBody("direct:workflow-dispatch", "octo-org/octo-repo:42@release",
+        String outcome = template.requestBody("direct:scheduling-dispatch", "octo-org/octo-repo:42@release",
                 String.class);
 
         assertThat(outcome).isEqualTo("dispatched");

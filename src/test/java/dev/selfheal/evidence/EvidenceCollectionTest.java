@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.selfheal.config.SelfhealProperties;
+import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.sandbox.GitHubFixtures;
 import dev.selfheal.test.SelfhealTest;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class EvidenceCollectionTest {
     static void props(DynamicPropertyRegistry r) {
         r.add("selfheal.github.api-url", github::baseUrl);
         r.add("selfheal.evidence.max-artifact-bytes", () -> "200000");
-        r.add("selfheal.evidence.poll-delay-millis", () -> "600000");
+        r.add("selfheal.outbox.evidence.poll-delay", () -> "600s");
     }
 
     static final String REPO = "octo-org/octo-repo";

@@ -30,7 +30,7 @@ class EvidenceSummariesTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
-        r.add("selfheal.evidence.poll-delay-millis", () -> "600000");
+        r.add("selfheal.outbox.evidence.poll-delay", () -> "600s");
     }
 
     @Autowired

@@ -35,7 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The operators' file drop: a good file (comments, blank lines, owner/repo and bare ids) is re-fetched,
- * re-collected and handed to direct:run-completed, then moved to .done/; a bad file and a mixed file go to
+ * re-collected and handed to direct:detection-run-completed, then moved to .done/; a bad file and a mixed file go to
  * .error/ with <name>.errors naming each bad line and why, the good lines of the mixed file still handled.
  */
 @SelfhealTest
@@ -47,7 +47,7 @@ class InboxFileDropTest {
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
         r.add("selfheal.github.api-url", github::baseUrl);
-        r.add("selfheal.evidence.poll-delay-millis", () -> "600000");
+        r.add("selfheal.outbox.evidence.poll-delay", () -> "600s");
     }
 
     static final String REPO = "octo-org/octo-repo";
@@ -62,7 +62,8 @@ class InboxFileDropTest {
     @BeforeEach
     void setUp() throws Exception {
         if (camel.hasEndpoint("mock:run-completed") == null) {
-            AdviceWith.adviceWith(camel, "evidence-inbox", a -> a.interceptSendToEndpoint("direct:run-completed")
+            AdviceWith.adviceWith(camel, "evidence-inbox", a -> a
+                    .interceptSendToEndpoint("direct:detection-run-completed")
                     .skipSendToOriginalEndpoint().to("mock:run-completed"));
         }
         runCompleted = camel.getEndpoint("mock:run-completed", MockEndpoint.class);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.selfheal.sanitize.ConfiguredSanitizer;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

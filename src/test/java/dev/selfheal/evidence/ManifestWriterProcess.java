@@ -2,6 +2,7 @@ package dev.selfheal.evidence;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.selfheal.sanitize.ConfiguredSanitizer;
 import java.nio.file.Path;
 
 /**

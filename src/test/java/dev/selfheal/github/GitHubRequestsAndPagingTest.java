@@ -48,8 +48,8 @@ class GitHubRequestsAndPagingTest {
     @Autowired
     ProducerTemplate template;
 
-    @org.springframework.boot.test.web.server.LocalServerPort
-    int port;
+    @org.springframework.boot.test.web.server.LocalManagementPort
+    int managementPort;
 
     @BeforeEach
     void reset() {
@@ -165,9 +165,7 @@ class GitHubRequestsAndPagingTest {
                 .willReturn(okJson(GitHubFixtures.json(run(10))).withHeader("X-RateLimit-Remaining", "4321")));
         template.send("direct:github-call", e -> e.setProperty(GitHubApi.PATH, "/repos/octo-org/octo-repo/actions/runs/10"));
 
-        var health = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health/github")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var health = dev.selfheal.test.ManagementLogin.get(managementPort, "/actuator/health/github");
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"rateLimitRemaining\":4321");

@@ -2,16 +2,14 @@ package dev.selfheal.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.selfheal.test.ManagementLogin;
 import dev.selfheal.test.SelfhealTest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -27,7 +25,7 @@ class NoTokenKeepsGitHubRoutesStoppedTest {
         registry.add("selfheal.github.token", () -> "");
     }
 
-    @LocalServerPort
+    @LocalManagementPort
     int port;
 
     @Autowired
@@ -40,9 +38,7 @@ class NoTokenKeepsGitHubRoutesStoppedTest {
                 .isEqualTo(ServiceStatus.Stopped);
         assertThat(camel.getRouteController().getRouteStatus("detection-webhook")).isEqualTo(ServiceStatus.Started);
 
-        HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = ManagementLogin.get(port, "/actuator/health");
         // the overall status depends on every component (other tests' leftovers in the shared database can make a
         // consumer's health DOWN); this test is about the github component
         assertThat(health.body()).contains("\"github\":{\"status\":\"UNKNOWN\"")

@@ -26,7 +26,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class BothChannelsDownQueuesUntilBackTest extends NotificationTest {
 
     @Autowired
-    dev.selfheal.evidence.ReportFolders folders;
+    dev.selfheal.reports.ReportFolders folders;
 
     @Test
     void recordedWhileDownDeliveredOnceWhenBack() throws Exception {
@@ -51,7 +51,7 @@ class BothChannelsDownQueuesUntilBackTest extends NotificationTest {
         assertThat(outcomes(eventId, "github_issue")).isNotEmpty().containsOnly("failed");
         assertThat(outcomes(eventId, "log")).containsOnly("queued");
         var dayLog = folders.dayFolder(folders.now(), "logs")
-                .resolve("notification_log_" + dev.selfheal.evidence.ReportFolders.compactDate(folders.now()) + ".log");
+                .resolve("notification_log_" + dev.selfheal.reports.ReportFolders.compactDate(folders.now()) + ".log");
         assertThat(java.nio.file.Files.readString(dayLog)).contains("event=" + eventId + " type=final_failure",
                 "channel=slack outcome=failed status=503", "channel=log outcome=queued");
         github.verify(0, postRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues")));

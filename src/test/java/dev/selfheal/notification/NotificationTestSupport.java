@@ -38,12 +38,15 @@ public final class NotificationTestSupport {
         registry.add("selfheal.github.api-url", () -> githubUrl);
         registry.add("selfheal.slack.webhook-url", () -> slackUrl == null ? "" : slackUrl);
         registry.add("selfheal.config-dir", () -> config);
-        registry.add("selfheal.notification.poll-interval", () -> "100ms");
-        registry.add("selfheal.notification.retry-delay", () -> "500ms");
-        registry.add("selfheal.notification.max-retry-delay", () -> "1s");
+        for (String consumer : new String[] {"notification", "audit"}) {
+            registry.add("selfheal.outbox." + consumer + ".poll-period", () -> "100ms");
+            registry.add("selfheal.outbox." + consumer + ".poll-delay", () -> "100ms");
+            registry.add("selfheal.outbox." + consumer + ".retry-delay", () -> "500ms");
+            registry.add("selfheal.outbox." + consumer + ".max-retry-delay", () -> "1s");
+            registry.add("selfheal.outbox." + consumer + ".lease", () -> "3s");
+        }
         registry.add("selfheal.notification.slack-min-interval", () -> "10ms");
         registry.add("selfheal.notification.audit-ticket-wait", () -> "100ms");
-        registry.add("selfheal.notification.lease", () -> "3s");
     }
 
     /** Earlier test classes may have left deliveries pending in the shared test database: settle them first. */

@@ -12,17 +12,17 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 
 /**
  * The kill switch's foundation: routes are MBeans of the context "selfheal", so Hawtio (and anything speaking
- * Jolokia) can stop and start them; Hawtio's console is served at /actuator/hawtio.
+ * Jolokia) can stop and start them; Hawtio's console is served at /actuator/hawtio on the management port.
  */
 @SelfhealTest
 @DisableJmx(false) // Camel's test support turns JMX off by default; the service runs with it on
 class RoutesStopFromJolokiaTest {
 
-    @LocalServerPort
+    @LocalManagementPort
     int port;
 
     @Autowired
@@ -32,7 +32,8 @@ class RoutesStopFromJolokiaTest {
 
     String jolokia(String json) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/jolokia"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                .header("Content-Type", "application/json").header("Authorization", "Basic "
+                        + java.util.Base64.getEncoder().encodeToString("admin:test-admin-password".getBytes())).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
@@ -65,7 +66,8 @@ class RoutesStopFromJolokiaTest {
                 .contains("detection-webhook", "detection-poll", "retry-decide", "retry-dispatch", "recovery-check",
                         "notification-slack", "audit-ticket", "evidence-collect", "evidence-inbox");
         HttpResponse<String> hawtio = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/actuator/hawtio/")).build(), HttpResponse.BodyHandlers.ofString());
+                + "/actuator/hawtio/")).header("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString("admin:test-admin-password".getBytes())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(hawtio.statusCode()).isEqualTo(200);
         assertThat(hawtio.body()).containsIgnoringCase("hawtio");
     }

@@ -41,23 +41,23 @@ class DemoShowsTheWholeLoopTest {
         }
         Path data = Files.createTempDirectory("selfheal-demo");
         ConfigurableApplicationContext demo = new SpringApplicationBuilder(SelfhealApplication.class)
-                .profiles("demo").run("--server.port=0", "--selfheal.sandbox.port=" + sandboxPort,
+                .profiles("demo").run("--server.port=0", "--management.server.port=0", "--selfheal.sandbox.port=" + sandboxPort,
                         "--selfheal.data-dir=" + data, "--spring.datasource.url=" + ExternalPostgres.serverUrl()
                                 + DATABASE, "--spring.datasource.username=postgres",
-                        "--selfheal.evidence.poll-millis=1000", "--selfheal.evidence.poll-delay-millis=1000");
+                        "--selfheal.outbox.evidence.poll-period=1s", "--selfheal.outbox.evidence.poll-delay=1s");
         try {
             JdbcTemplate jdbc = demo.getBean(JdbcTemplate.class);
             ProducerTemplate template = demo.getBean(ProducerTemplate.class);
             GitHubSandbox sandbox = demo.getBean(GitHubSandbox.class);
 
-            template.sendBody("direct:poll-now", null);
+            template.sendBody("direct:detection-poll-repositories", null);
             await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForList("SELECT status FROM "
                     + "phase4_retry_history WHERE original_run_id = 2001", String.class), s -> s.contains("sent"));
             // the next poll sees attempt 2 of demo/flaky, now green
-            template.sendBody("direct:poll-now", null);
+            template.sendBody("direct:detection-poll-repositories", null);
             await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject("SELECT recovered FROM "
                     + "phase4_metrics WHERE run_id = 2001", Boolean.class));
-            String dispatched = template.requestBody("direct:workflow-dispatch", "demo/no-dispatch:401@main",
+            String dispatched = template.requestBody("direct:scheduling-dispatch", "demo/no-dispatch:401@main",
                     String.class);
 
             assertThat(dispatched).isEqualTo("refused");

@@ -1,0 +1,35 @@
+package dev.selfheal.detection;
+
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Bounds of {@code POST /webhooks/github} ({@code selfheal.webhook.*}): the largest body (GitHub caps payloads at
+ * 25 MB), the most body bytes held in memory by all deliveries being read at once, how long one body may take
+ * to arrive, and how long the database may take to answer before the delivery gets a 503.
+ */
+@Validated
+@ConfigurationProperties("selfheal.webhook")
+public record WebhookProperties(
+        DataSize maxBody,
+        DataSize maxBuffered,
+        Duration readTimeout,
+        Duration databaseTimeout) {
+
+    public WebhookProperties(@DefaultValue("25MB") DataSize maxBody, @DefaultValue("64MB") DataSize maxBuffered,
+            @DefaultValue("10s") Duration readTimeout, @DefaultValue("2s") Duration databaseTimeout) {
+        this.maxBody = maxBody;
+        this.maxBuffered = maxBuffered;
+        this.readTimeout = readTimeout;
+        this.databaseTimeout = databaseTimeout;
+    }
+
+    @Positive
+    long maxBodyBytes() {
+        return maxBody.toBytes();
+    }
+}

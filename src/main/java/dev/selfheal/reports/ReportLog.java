@@ -1,0 +1,42 @@
+package dev.selfheal.reports;
+
+import dev.selfheal.sanitize.Sanitizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import org.springframework.stereotype.Component;
+
+/**
+ * The per-layer day logs: {@code <day>/logs/<kind>_log_YYYYMMDD.log} (kind = detection, retry,
+ * notification, killswitch, sanitization, ...). One line per entry, UTC time first, sanitized.
+ */
+@Component
+public class ReportLog {
+
+    private final ReportFolders folders;
+    private final Sanitizer sanitizer;
+
+    public ReportLog(ReportFolders folders, Sanitizer sanitizer) {
+        this.folders = folders;
+        this.sanitizer = sanitizer;
+        // the sanitizer cannot depend on this log (the log sanitizes its lines), so it is handed the log here
+        sanitizer.recordHistoryIn(line -> append("sanitization", line));
+    }
+
+    public Path append(String kind, String line) {
+        Instant now = folders.now();
+        Path file = folders.dayFolder(now, "logs").resolve(kind + "_log_" + ReportFolders.compactDate(now) + ".log");
+        String text = ReportFolders.utc(now) + " " + sanitizer.sanitize(line).replace('\n', ' ') + "\n";
+        try {
+            // one write() of an O_APPEND file: lines from several threads or instances do not interleave
+            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + file, e);
+        }
+        return file;
+    }
+}
