@@ -31,10 +31,7 @@ class StoppedRouteIsNotIllHealthTest {
     final HttpClient http = HttpClient.newHttpClient();
 
     String jolokia(String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/jolokia"))
-                .header("Content-Type", "application/json").header("Authorization",
-                        ManagementLogin.basic(ManagementLogin.ADMIN))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return ManagementLogin.jolokia(port, json);
     }
 
     int status(String path) throws Exception {
