@@ -108,12 +108,20 @@ class DecisionFromAllEvidenceTest {
         return job;
     }
 
-    @Test
-    void anAnnotationOutranksTheLogAndTheLogIsNotNeeded() throws Exception {
+    /** A scan of job "build": one annotation of this level and text, then these steps (none = not read). */
+    static FailureClassifier.Scan annotated(String level, String message, String... steps) {
         FailureClassifier.Scan scan = FailureClassificationTest.CLASSIFIER.start(FailureClassificationTest.run("failure"),
                 List.of());
-        scan.annotation(GitHubFixtures.checkRunAnnotation("o/r", "0".repeat(40), "failure", SHUTDOWN), "build");
-        scan.steps(job("Set up job", "success", "Run npm test", "failure"), "build");
+        scan.annotation(GitHubFixtures.checkRunAnnotation("o/r", "0".repeat(40), level, message), "build");
+        if (steps.length > 0) {
+            scan.steps(job(steps), "build");
+        }
+        return scan;
+    }
+
+    @Test
+    void anAnnotationOutranksTheLogAndTheLogIsNotNeeded() {
+        FailureClassifier.Scan scan = annotated("failure", SHUTDOWN, "Set up job", "success", "Run npm test", "failure");
 
         assertThat(scan.logNeeded("build")).isFalse();
         scan.line("Tests: 2 failed, 40 passed", "build");
@@ -127,10 +135,8 @@ class DecisionFromAllEvidenceTest {
 
     @Test
     void aWarningAnnotationIsNotEvidence() {
-        FailureClassifier.Scan scan = FailureClassificationTest.CLASSIFIER.start(FailureClassificationTest.run("failure"),
-                List.of());
-        scan.annotation(GitHubFixtures.checkRunAnnotation("o/r", "0".repeat(40), "warning",
-                "Failed to save: Unable to reserve cache, 503 Service Unavailable"), "build");
+        FailureClassifier.Scan scan = annotated("warning",
+                "Failed to save: Unable to reserve cache, 503 Service Unavailable");
 
         assertThat(scan.logNeeded("build")).isTrue();
         assertThat(scan.result().ruleId()).isNull();
@@ -138,12 +144,9 @@ class DecisionFromAllEvidenceTest {
 
     @Test
     void noUserStepRanWithAJobLevelFailureAnnotationIsInfrastructureWithoutALog() {
-        FailureClassifier.Scan scan = FailureClassificationTest.CLASSIFIER.start(FailureClassificationTest.run("failure"),
-                List.of());
         // an annotation no specific rule knows: only the catch-all matches it
-        scan.annotation(GitHubFixtures.checkRunAnnotation("o/r", "0".repeat(40), "failure",
-                "Process completed with exit code 1."), "build");
-        scan.steps(job("Set up job", "success", "Run actions/checkout@v4", null, "Complete job", null), "build");
+        FailureClassifier.Scan scan = annotated("failure", "Process completed with exit code 1.",
+                "Set up job", "success", "Run actions/checkout@v4", null, "Complete job", null);
 
         Classification c = scan.result();
 
@@ -156,12 +159,8 @@ class DecisionFromAllEvidenceTest {
 
     @Test
     void exitCodeAnnotationOfAFailedTestStepStaysDeterministic() {
-        FailureClassifier.Scan scan = FailureClassificationTest.CLASSIFIER.start(FailureClassificationTest.run("failure"),
-                List.of());
-        scan.annotation(GitHubFixtures.checkRunAnnotation("o/r", "0".repeat(40), "failure",
-                "Process completed with exit code 1."), "build");
-        scan.steps(job("Set up job", "success", "Run actions/checkout@v4", "success", "Run npm test", "failure"),
-                "build");
+        FailureClassifier.Scan scan = annotated("failure", "Process completed with exit code 1.",
+                "Set up job", "success", "Run actions/checkout@v4", "success", "Run npm test", "failure");
 
         assertThat(scan.logNeeded("build")).as("a catch-all: the log may still say something specific").isTrue();
         Classification c = scan.result();

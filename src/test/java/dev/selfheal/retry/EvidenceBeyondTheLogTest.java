@@ -52,14 +52,7 @@ class EvidenceBeyondTheLogTest extends CoreLoopTest {
     @DynamicPropertySource
     static void notifications(DynamicPropertyRegistry registry) {
         registry.add("selfheal.slack.webhook-url", () -> slack.baseUrl() + SLACK_PATH);
-        for (String consumer : new String[] {"notification", "audit"}) {
-            registry.add("selfheal.outbox." + consumer + ".poll-period", () -> "100ms");
-            registry.add("selfheal.outbox." + consumer + ".poll-delay", () -> "100ms");
-            registry.add("selfheal.outbox." + consumer + ".retry-delay", () -> "500ms");
-            registry.add("selfheal.outbox." + consumer + ".max-retry-delay", () -> "1s");
-        }
-        registry.add("selfheal.notification.slack-min-interval", () -> "10ms");
-        registry.add("selfheal.notification.audit-ticket-wait", () -> "100ms");
+        NotificationTestSupport.fastConsumers(registry);
     }
 
     @Autowired
