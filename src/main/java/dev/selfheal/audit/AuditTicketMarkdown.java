@@ -42,6 +42,8 @@ public class AuditTicketMarkdown {
         row(b, "Cause", cls.path("byCause").path("category"));
         row(b, "Rule", cls.path("byCause").path("rule"));
         row(b, "Matched line", cls.path("byCause").path("matchedLine"));
+        row(b, "Decided by", cls.path("byCause").path("evidence"));
+        row(b, "Steps", cls.path("byCause").path("steps"));
         b.append("\n## Artifacts\n\n");
         if (t.path("artifacts").isEmpty()) {
             b.append("None collected.\n");

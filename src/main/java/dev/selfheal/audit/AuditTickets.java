@@ -214,6 +214,9 @@ public class AuditTickets {
         byCause.put("category", cause(e));
         byCause.put("rule", first(p, "ruleId", "rule"));
         byCause.put("matchedLine", text(p, "matchedLine"));
+        // which evidence decided: annotation / step / log line, and the rule
+        byCause.put("evidence", text(p, "evidence"));
+        byCause.put("steps", text(p, "steps"));
 
         t.put("riskLevel", risks.riskOf(e));
         t.put("selfhealAction", action(e));

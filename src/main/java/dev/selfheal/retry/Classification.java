@@ -7,24 +7,57 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Why a run failed: the category (policy), the rule that decided, the line it matched (sanitized), and every
- * signal seen in the failed jobs, so a reader can tell which evidence won over which.
+ * Why a run failed: the category (policy), the rule that decided, the line it matched (sanitized), where that
+ * line was seen ({@code source}: annotation, step, log or conclusion), the deciding job's steps, and every signal
+ * seen in the failed jobs, so a reader can tell which evidence won over which.
  */
-public record Classification(String category, String ruleId, String matchedLine, String matchedJob,
-        boolean retryable, String risk, String fix, List<Signal> signals) {
+public record Classification(String category, String ruleId, String matchedLine, String matchedJob, String source,
+        String steps, boolean retryable, String risk, String fix, List<Signal> signals) {
+
+    /** Where a signal was seen, in the order classification looks: annotations, then steps, then log lines. */
+    public static final String ANNOTATION = "annotation";
+    public static final String STEP = "step";
+    public static final String LOG = "log";
+    /** The job's (or run's) conclusion: ranked with the log lines, as before annotations were read. */
+    public static final String CONCLUSION = "conclusion";
 
     /** A rule that matched in a job; a catch-all only decides when nothing more specific was seen there. */
-    public record Signal(String ruleId, String category, String job, boolean catchAll) {
+    public record Signal(String ruleId, String category, String job, boolean catchAll, String source) {
+
+        public Signal(String ruleId, String category, String job, boolean catchAll) {
+            this(ruleId, category, job, catchAll, null);
+        }
 
         @Override
         public String toString() {
-            return ruleId + " (" + category + (catchAll ? ", catch-all" : "") + ")" + (job == null ? "" : " in " + job);
+            return ruleId + " (" + category + (catchAll ? ", catch-all" : "") + (source == null ? "" : ", " + source)
+                    + ")" + (job == null ? "" : " in " + job);
         }
     }
 
     public Classification(String category, String ruleId, String matchedLine, String matchedJob, boolean retryable,
             String risk, String fix) {
-        this(category, ruleId, matchedLine, matchedJob, retryable, risk, fix, List.of());
+        this(category, ruleId, matchedLine, matchedJob, null, null, retryable, risk, fix, List.of());
+    }
+
+    public Classification(String category, String ruleId, String matchedLine, String matchedJob, boolean retryable,
+            String risk, String fix, List<Signal> signals) {
+        this(category, ruleId, matchedLine, matchedJob, null, null, retryable, risk, fix, signals);
+    }
+
+    /**
+     * Which evidence decided, for the retry row, the audit ticket and Slack: "annotation, rule runner-lost",
+     * "step, rule no-user-step-ran", "log line, rule tests-failed"; null when no rule decided.
+     */
+    public String evidence() {
+        if (ruleId == null) {
+            return null;
+        }
+        String where = source == null ? null : switch (source) {
+            case LOG -> "log line";
+            default -> source;
+        };
+        return where == null ? "rule " + ruleId : where + ", rule " + ruleId;
     }
 
     public Classification {
@@ -58,6 +91,11 @@ public record Classification(String category, String ruleId, String matchedLine,
         p.put("retryable", retryable);
         p.put("risk", risk);
         p.put("fix", fix);
+        p.put("evidence", evidence());
+        p.put("evidenceSource", source);
+        if (steps != null) {
+            p.put("steps", steps);
+        }
         if (!signals.isEmpty()) {
             p.put("signals", signals.stream().map(Signal::toString).toList());
             p.put("decision", decision());

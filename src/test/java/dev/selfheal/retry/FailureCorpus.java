@@ -3,6 +3,7 @@ package dev.selfheal.retry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.detection.RunSummary;
+import dev.selfheal.sandbox.GitHubFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,12 +53,22 @@ final class FailureCorpus {
         return entries;
     }
 
-    /** The entry as one failed job of a run with the entry's conclusion, its lines as that job's log. */
+    /**
+     * The entry as one failed job of a run with the entry's conclusion, its lines as that job's log, or, for an
+     * entry GitHub showed in an annotation, each line as a job-level failure annotation of its check run.
+     */
     static Classification classify(FailureClassifier classifier, Entry entry) {
         RunSummary run = new RunSummary("corpus/" + entry.file(), 1, 1, 7L, "CI", "completed", entry.conclusion(),
                 null, null, null, null, null, null, null);
         JsonNode job = MAPPER.createObjectNode().put("name", entry.id()).put("conclusion", entry.conclusion());
         FailureClassifier.Scan scan = classifier.start(run, List.of(job));
+        if (entry.shownIn().equals("annotation")) {
+            for (String line : entry.lines()) {
+                scan.annotation(GitHubFixtures.checkRunAnnotation("corpus/" + entry.file(), "0".repeat(40), "failure",
+                        line), entry.id());
+            }
+            return scan.result();
+        }
         try {
             scan.read(new ByteArrayInputStream(String.join("\n", entry.lines()).getBytes(StandardCharsets.UTF_8)),
                     entry.id());
