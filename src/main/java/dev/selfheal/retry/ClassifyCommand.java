@@ -291,7 +291,7 @@ public final class ClassifyCommand {
             }
         }
         Classification c = scan.result();
-        return new Result(repository + " run " + runId + " attempt " + run.attempt() + " (" + run.conclusion() + ")",
+        return new Result(repository + " run " + runId + " attempt " + run.attempt() + ", " + run.conclusion(),
                 c, scan.lineNumber(c), failed.size(), scan.linesRead());
     }
 

@@ -91,11 +91,17 @@ public record SuggestedRule(String id, String normalised, String pattern, List<S
         StringBuilder normalised = new StringBuilder();
         StringBuilder pattern = new StringBuilder();
         String keyword = "";
-        for (int i = first; i <= last; i++) {
+        for (int i = 0; i < tokens.size(); i++) {
             String[] t = tokens.get(i);
+            boolean inRule = i >= first && i <= last;
             if (t[0].equals("literal")) {
-                String literal = i == first ? t[1].stripLeading() : i == last ? t[1].stripTrailing() : t[1];
-                normalised.append(literal);
+                normalised.append(t[1]);
+                if (!inRule) {
+                    continue;
+                }
+                String literal = t[1];
+                literal = i == first ? literal.stripLeading() : literal;
+                literal = i == last ? literal.stripTrailing() : literal;
                 pattern.append(escape(literal));
                 for (String run : literal.split("[^\\p{L}\\p{N} _-]+")) {
                     if (run.strip().length() > keyword.length()) {
@@ -105,13 +111,15 @@ public record SuggestedRule(String id, String normalised, String pattern, List<S
             } else {
                 Piece piece = PIECES.stream().filter(p -> p.name().equals(t[0])).findFirst().orElseThrow();
                 normalised.append(piece.placeholder());
-                pattern.append(piece.regex());
+                if (inRule) {
+                    pattern.append(piece.regex());
+                }
             }
         }
         if (keyword.length() < 3) {
             return null;
         }
-        return new SuggestedRule(id(keyword), normalised.toString(), pattern.toString(), List.of(keyword));
+        return new SuggestedRule(id(keyword), normalised.toString().strip(), pattern.toString(), List.of(keyword));
     }
 
     /** As a classification rule of {@code phase4-retry-policy.json}, for an operator to give a category and paste. */
