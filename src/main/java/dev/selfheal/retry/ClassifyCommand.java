@@ -388,8 +388,7 @@ public final class ClassifyCommand {
             c.errorLines().stream().skip(1).forEach(l -> row("", l));
         }
         if (c.suggestedRule() != null) {
-            row("suggested", MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(c.suggestedRule().asPolicyRule("CHOOSE-A-CATEGORY")));
+            row("suggested", c.suggestedRule().policyRuleJson());
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.selfheal.retry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,6 +133,30 @@ public record SuggestedRule(String id, String normalised, String pattern, List<S
         rule.put("keywords", keywords);
         rule.put("pattern", pattern);
         return rule;
+    }
+
+    /** Placeholder category of a suggestion: the operator decides whether the failure is worth a re-run. */
+    public static final String CHOOSE = "CHOOSE-A-CATEGORY";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** The rule as one line of JSON for the policy's "classification" list, category still to choose. */
+    public String policyRuleJson() {
+        try {
+            return MAPPER.writeValueAsString(asPolicyRule(CHOOSE));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads back {@link #payload()} (an event's or a ticket's {@code suggestedRule}); null when there is none. */
+    public static SuggestedRule fromPayload(JsonNode p) {
+        if (p == null || !p.path("pattern").isTextual() || !p.path("keywords").isArray()) {
+            return null;
+        }
+        List<String> keywords = new ArrayList<>();
+        p.path("keywords").forEach(k -> keywords.add(k.asText()));
+        return new SuggestedRule(p.path("id").asText("suggested-rule"), p.path("normalised").asText(""),
+                p.path("pattern").asText(), List.copyOf(keywords));
     }
 
     /** For event payloads: the normalised line, id, pattern and keywords. */
