@@ -58,12 +58,10 @@ public final class ClassifyCommand {
 
     private final PrintStream out;
     private final Map<String, String> env;
-    private final HttpClient http;
 
-    ClassifyCommand(PrintStream out, Map<String, String> env, HttpClient http) {
+    ClassifyCommand(PrintStream out, Map<String, String> env) {
         this.out = out;
         this.env = env;
-        this.http = http;
     }
 
     /** From {@code SelfhealApplication.main} when the first argument is {@code classify}. */
@@ -73,10 +71,8 @@ public final class ClassifyCommand {
 
     /** Runs the command ({@code args} after {@code classify}); returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).build();
         try {
-            return new ClassifyCommand(out, env, http).run(args);
+            return new ClassifyCommand(out, env).run(args);
         } catch (UsageException e) {
             err.println("selfheal classify: " + e.getMessage() + (e.showUsage ? " (see selfheal classify --help)" : ""));
             return USAGE;
@@ -299,6 +295,9 @@ public final class ClassifyCommand {
     private final class GitHub {
         private final URI api;
         private final String token;
+        // redirects by hand: the storage host must not get the token
+        private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10)).build();
 
         GitHub(URI api, String token) {
             this.api = api;
