@@ -127,12 +127,7 @@ public record SuggestedRule(String id, String normalised, String pattern, List<S
 
     /** As a classification rule of {@code phase4-retry-policy.json}, for an operator to give a category and paste. */
     public Map<String, Object> asPolicyRule(String category) {
-        Map<String, Object> rule = new LinkedHashMap<>();
-        rule.put("id", id);
-        rule.put("category", category);
-        rule.put("keywords", keywords);
-        rule.put("pattern", pattern);
-        return rule;
+        return ordered("id", id, "category", category, "keywords", keywords, "pattern", pattern);
     }
 
     /** Placeholder category of a suggestion: the operator decides whether the failure is worth a re-run. */
@@ -161,12 +156,15 @@ public record SuggestedRule(String id, String normalised, String pattern, List<S
 
     /** For event payloads: the normalised line, id, pattern and keywords. */
     public Map<String, Object> payload() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("normalised", normalised);
-        p.put("id", id);
-        p.put("pattern", pattern);
-        p.put("keywords", keywords);
-        return p;
+        return ordered("normalised", normalised, "id", id, "pattern", pattern, "keywords", keywords);
+    }
+
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     private static boolean stable(String[] token) {
