@@ -16,6 +16,11 @@ echo '{ "rules": [ { "id": "@secretlint/secretlint-rule-preset-recommend" } ] }'
 (cd $B && /usr/bin/time -v /tmp/bench-secretlint/node_modules/.bin/secretlint --secretlintrc /tmp/bench-secretlint/.secretlintrc.json \
   --format=mask-result --output=$B/ci-100mb.secretlint.log ci-100mb.log) || true
 java -Xmx4g -cp "$CP" 'dev.selfheal.bench.SanitizerBenchmark$Compare' $B/ci-100mb.log $B/ci-100mb.secretlint.log
+# 2b. recall per catalogue kind (gitleaks, secretlint, issue 10): Selfheal vs secretlint on one file per planted case
+rm -rf $B/catalogue && java -cp "$CP" dev.selfheal.bench.CatalogueRecall write $B/catalogue
+(cd $B/catalogue && /tmp/bench-secretlint/node_modules/.bin/secretlint --secretlintrc /tmp/bench-secretlint/.secretlintrc.json \
+  --format=json --output=$B/catalogue.secretlint.json "**/*") || true
+java -cp "$CP" dev.selfheal.bench.CatalogueRecall compare $B/catalogue $B/catalogue.secretlint.json docs/benchmarks/catalogue-recall.md
 # 3. manifests: ManifestWriter vs the seed's jq + mv, 1,000 entries, 1 and 4 writers
 java -cp "$CP" dev.selfheal.bench.ManifestBenchmark $B/manifest
 rm -f $B/jq1.json; time scripts/bench-manifest-jq.sh $B/jq1.json 1 1000; jq '.entries|length' $B/jq1.json

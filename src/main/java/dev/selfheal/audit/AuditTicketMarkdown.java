@@ -43,6 +43,8 @@ public class AuditTicketMarkdown {
         row(b, "Cause", cls.path("byCause").path("category"));
         row(b, "Rule", cls.path("byCause").path("rule"));
         row(b, "Matched line", cls.path("byCause").path("matchedLine"));
+        row(b, "Decided by", cls.path("byCause").path("evidence"));
+        row(b, "Steps", cls.path("byCause").path("steps"));
         JsonNode errorLines = cls.path("byCause").path("errorLines");
         if (errorLines.isArray() && !errorLines.isEmpty()) {
             b.append("\n### Last error lines (no rule recognised them)\n\n```\n");

@@ -214,6 +214,9 @@ public class AuditTickets {
         byCause.put("category", cause(e));
         byCause.put("rule", first(p, "ruleId", "rule"));
         byCause.put("matchedLine", text(p, "matchedLine"));
+        // which evidence decided: annotation / step / log line, and the rule
+        byCause.put("evidence", text(p, "evidence"));
+        byCause.put("steps", text(p, "steps"));
         // a failure no rule recognised: its last error lines and a rule suggested from them, to teach the policy
         if (p.path("errorLines").isArray() && !p.path("errorLines").isEmpty()) {
             ArrayNode lines = byCause.putArray("errorLines");

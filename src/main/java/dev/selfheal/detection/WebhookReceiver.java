@@ -92,10 +92,16 @@ public class WebhookReceiver {
     /** The answer for an accepted or duplicate delivery, after the run was handed on. */
     public void accepted(Exchange exchange) {
         boolean duplicate = exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class);
+        boolean deliverySeen = exchange.getProperty("deliverySeenBefore", false, Boolean.class);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("accepted", !duplicate);
-        if (duplicate) {
+        if (deliverySeen) {
             body.put("duplicate", "delivery " + exchange.getProperty("deliveryId") + " was already handled");
+        } else if (duplicate) {
+            // a new delivery, but this attempt of the run came in before (webhook, poll or inbox)
+            JsonNode run = exchange.getMessage().getBody(JsonNode.class);
+            body.put("duplicate", "run " + exchange.getProperty("repository") + "#" + exchange.getProperty("runId")
+                    + " attempt " + (run == null ? "?" : run.path("run_attempt").asText("?")) + " was already handled");
         }
         body.put("run", exchange.getProperty("runId"));
         answer(exchange, duplicate ? "duplicate" : "run", duplicate ? 200 : 202, body);

@@ -27,7 +27,8 @@ import org.springframework.stereotype.Component;
  * The operators' file drop ({@code <data-dir>/inbox/}): one run per line, {@code owner/repo 123456789} or a bare
  * id when exactly one repository is watched; {@code #} comments and blank lines are skipped. Bad lines are kept
  * with the reason and written to {@code .error/<name>.errors}; the file then goes to {@code .error/}, else to
- * {@code .done/} (route evidence-inbox moves it by exchangeProperty.inboxOutcome). A file is refused whole,
+ * {@code .done/} (route evidence-inbox moves it by exchangeProperty.inboxOutcome). A file with a bad line is
+ * processed not at all, so the fixed file can be dropped again without handling its good lines twice. A file is refused whole,
  * before it is read, when it is a symbolic link or larger than {@link #MAX_BYTES}; it is read as strict UTF-8,
  * line by line, with lines longer than {@link #MAX_LINE} refused; a repository must be a watched one. A file
  * with bad lines raises one notification for the whole file.
@@ -69,6 +70,13 @@ public class InboxFile {
         List<RunLine> runs = parse(text, errors);
         if (runs.isEmpty() && errors.isEmpty()) {
             errors.add("the file holds no run");
+        }
+        if (!errors.isEmpty()) {
+            // all or nothing: once the operator fixes the file and drops it again, no run is handled twice
+            if (!runs.isEmpty()) {
+                errors.add("nothing in this file was processed: fix the lines above and drop the file again");
+            }
+            return List.of();
         }
         return runs;
     }

@@ -37,6 +37,20 @@ public final class GitHubPaths {
         return "/repos/" + repository + "/actions/jobs/" + jobId + "/logs";
     }
 
+    /** A job's check run annotations; {@code checkRunId} is the last path segment of the job's check_run_url. */
+    public static String checkRunAnnotations(String repository, long checkRunId) {
+        return "/repos/" + repository + "/check-runs/" + checkRunId + "/annotations";
+    }
+
+    /** The check run id at the end of a job's {@code check_run_url}; -1 when there is none. */
+    public static long checkRunId(String checkRunUrl) {
+        if (checkRunUrl == null) {
+            return -1;
+        }
+        String id = checkRunUrl.substring(checkRunUrl.lastIndexOf('/') + 1);
+        return id.matches("\\d{1,19}") ? Long.parseLong(id) : -1;
+    }
+
     public static String artifactZip(String repository, long artifactId) {
         return "/repos/" + repository + "/actions/artifacts/" + artifactId + "/zip";
     }

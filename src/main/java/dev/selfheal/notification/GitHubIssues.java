@@ -228,7 +228,7 @@ public class GitHubIssues {
     }
 
     private static void details(StringBuilder b, JsonNode p) {
-        for (String key : List.of("reason", "matchedLine", "message", "detail", "fix")) {
+        for (String key : List.of("reason", "evidence", "matchedLine", "steps", "message", "detail", "fix")) {
             String v = SlackMessages.text(p, key);
             if (v != null && !v.isBlank()) {
                 b.append("\n**").append(key).append("**\n```\n")

@@ -63,7 +63,7 @@ public class SlackMessages {
         section(blocks, "*What Selfheal did*\n" + what(e));
 
         List<String> details = new ArrayList<>();
-        for (String key : List.of("reason", "matchedLine", "message", "detail", "fix")) {
+        for (String key : List.of("reason", "evidence", "matchedLine", "steps", "message", "detail", "fix")) {
             String v = text(p, key);
             if (v != null && !v.isBlank()) {
                 details.add("*" + key + "*\n" + v);

@@ -38,11 +38,15 @@ public record RetryPolicy(
     }
 
     /**
-     * A rule matches a job's conclusion or one of its log lines (regex). Per job, the first matching rule in the
-     * file wins, except that a catch-all ({@code catchAll}) only wins when no other rule matched in that job.
+     * A rule matches a job's conclusion, its steps ({@code steps}, e.g. {@code no_user_step_ran}) or one of its
+     * annotation or log lines (regex). Per job, the first matching rule in the file wins, except that a catch-all
+     * ({@code catchAll}) only wins when no other rule matched in that job.
      */
     public record ClassificationRule(String id, String category, String pattern, List<String> keywords,
-            String conclusion, Boolean catchAll) {
+            String conclusion, String steps, Boolean catchAll) {
+
+        /** The steps condition: no step but "Set up job" ran, and GitHub left a job-level failure annotation. */
+        public static final String NO_USER_STEP_RAN = "no_user_step_ran";
 
         public boolean catchAllRule() {
             return Boolean.TRUE.equals(catchAll);

@@ -76,9 +76,11 @@ public class RecoveryHandler {
         payload.put("attempts", attempt);
         payload.put("timeToRecoverSeconds", ttr);
         payload.put("verified", true);
-        String category = jdbc.queryForObject("SELECT category FROM phase4_retry_history WHERE original_run_id = ? "
-                + "ORDER BY attempt LIMIT 1", String.class, reported.runId());
-        payload.put("category", category);
+        Map<String, Object> first = jdbc.queryForMap("SELECT category, evidence FROM phase4_retry_history "
+                + "WHERE original_run_id = ? ORDER BY attempt LIMIT 1", reported.runId());
+        payload.put("category", first.get("category"));
+        // what made the failure worth a re-run (annotation / step / log line, and the rule)
+        payload.put("evidence", first.get("evidence"));
         outbox.record("recovered", actual.repository(), actual.runId(), actual.attempt(), payload);
         reportLog.append("retry", "run " + reported.key() + " recovered after " + attempt + " re-run(s), "
                 + ttr + " s after the failure (verified on GitHub)");

@@ -7,32 +7,71 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Why a run failed: the category (policy), the rule that decided, the line it matched (sanitized), and every
- * signal seen in the failed jobs, so a reader can tell which evidence won over which. A failure no rule
- * recognised ({@code unknown}) carries instead the last error lines of its job (sanitized, at most five) and a
- * rule suggested from its first error line ({@link SuggestedRule}), so operators can teach the policy.
+ * Why a run failed: the category (policy), the rule that decided, the line it matched (sanitized), where that
+ * line was seen ({@code source}: annotation, step, log or conclusion), the deciding job's steps, and every signal
+ * seen in the failed jobs, so a reader can tell which evidence won over which. A failure no rule recognised
+ * ({@code unknown}) carries instead the last error lines of its job (sanitized, at most five) and a rule
+ * suggested from its first error line ({@link SuggestedRule}), so operators can teach the policy.
  */
-public record Classification(String category, String ruleId, String matchedLine, String matchedJob,
-        boolean retryable, String risk, String fix, List<Signal> signals, List<String> errorLines,
+public record Classification(String category, String ruleId, String matchedLine, String matchedJob, String source,
+        String steps, boolean retryable, String risk, String fix, List<Signal> signals, List<String> errorLines,
         SuggestedRule suggestedRule) {
 
+    /** Where a signal was seen, in the order classification looks: annotations, then steps, then log lines. */
+    public static final String ANNOTATION = "annotation";
+    public static final String STEP = "step";
+    public static final String LOG = "log";
+    /** The job's (or run's) conclusion: ranked with the log lines, as before annotations were read. */
+    public static final String CONCLUSION = "conclusion";
+
     /** A rule that matched in a job; a catch-all only decides when nothing more specific was seen there. */
-    public record Signal(String ruleId, String category, String job, boolean catchAll) {
+    public record Signal(String ruleId, String category, String job, boolean catchAll, String source) {
+
+        public Signal(String ruleId, String category, String job, boolean catchAll) {
+            this(ruleId, category, job, catchAll, null);
+        }
 
         @Override
         public String toString() {
-            return ruleId + " (" + category + (catchAll ? ", catch-all" : "") + ")" + (job == null ? "" : " in " + job);
+            return ruleId + " (" + category + (catchAll ? ", catch-all" : "") + (source == null ? "" : ", " + source)
+                    + ")" + (job == null ? "" : " in " + job);
         }
     }
 
     public Classification(String category, String ruleId, String matchedLine, String matchedJob, boolean retryable,
             String risk, String fix) {
-        this(category, ruleId, matchedLine, matchedJob, retryable, risk, fix, List.of());
+        this(category, ruleId, matchedLine, matchedJob, null, null, retryable, risk, fix, List.of(), List.of(), null);
     }
 
     public Classification(String category, String ruleId, String matchedLine, String matchedJob, boolean retryable,
             String risk, String fix, List<Signal> signals) {
-        this(category, ruleId, matchedLine, matchedJob, retryable, risk, fix, signals, List.of(), null);
+        this(category, ruleId, matchedLine, matchedJob, null, null, retryable, risk, fix, signals, List.of(), null);
+    }
+
+    public Classification(String category, String ruleId, String matchedLine, String matchedJob, String source,
+            String steps, boolean retryable, String risk, String fix, List<Signal> signals) {
+        this(category, ruleId, matchedLine, matchedJob, source, steps, retryable, risk, fix, signals, List.of(), null);
+    }
+
+    public Classification(String category, String ruleId, String matchedLine, String matchedJob, boolean retryable,
+            String risk, String fix, List<Signal> signals, List<String> errorLines, SuggestedRule suggestedRule) {
+        this(category, ruleId, matchedLine, matchedJob, null, null, retryable, risk, fix, signals, errorLines,
+                suggestedRule);
+    }
+
+    /**
+     * Which evidence decided, for the retry row, the audit ticket and Slack: "annotation, rule runner-lost",
+     * "step, rule no-user-step-ran", "log line, rule tests-failed"; null when no rule decided.
+     */
+    public String evidence() {
+        if (ruleId == null) {
+            return null;
+        }
+        String where = source == null ? null : switch (source) {
+            case LOG -> "log line";
+            default -> source;
+        };
+        return where == null ? "rule " + ruleId : where + ", rule " + ruleId;
     }
 
     public Classification {
@@ -67,6 +106,11 @@ public record Classification(String category, String ruleId, String matchedLine,
         p.put("retryable", retryable);
         p.put("risk", risk);
         p.put("fix", fix);
+        p.put("evidence", evidence());
+        p.put("evidenceSource", source);
+        if (steps != null) {
+            p.put("steps", steps);
+        }
         if (!signals.isEmpty()) {
             p.put("signals", signals.stream().map(Signal::toString).toList());
             p.put("decision", decision());

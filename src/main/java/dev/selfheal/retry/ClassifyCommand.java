@@ -281,6 +281,8 @@ public final class ClassifyCommand {
         }
         FailureClassifier.Scan scan = classifier.start(run, failed);
         for (JsonNode job : failed) {
+            // the steps come with the jobs list; annotations (a call per check run) are not read here
+            scan.steps(job, job.path("name").asText());
             try (InputStream log = gh.download(GitHubPaths.jobLogs(repository, job.path("id").asLong()),
                     "log of job " + job.path("name").asText())) {
                 scan.read(log, job.path("name").asText());
@@ -376,6 +378,12 @@ public final class ClassifyCommand {
         row("category", c.category() + " (risk " + c.risk() + ")");
         row("rule", c.ruleId() == null ? "-" : c.ruleId());
         row("evidence", evidence(c, r.lineNumber()));
+        if (c.evidence() != null) {
+            row("decided by", c.evidence());
+        }
+        if (c.steps() != null) {
+            row("steps", c.steps());
+        }
         row("decision", decision(c) + ": " + c.decision());
         row("signals", c.signals().isEmpty() ? "-" : c.signals().get(0).toString());
         c.signals().stream().skip(1).forEach(s -> row("", s.toString()));
@@ -400,10 +408,17 @@ public final class ClassifyCommand {
             return "-";
         }
         String job = c.matchedJob() == null || c.matchedJob().isEmpty() ? "the run" : "job '" + c.matchedJob() + "'";
-        if (c.matchedLine() != null && c.matchedLine().startsWith("conclusion: ")) {
-            return "conclusion of " + job + ": " + c.matchedLine().substring("conclusion: ".length());
-        }
-        return "line " + lineNumber + " of " + job + ": " + c.matchedLine();
+        String source = c.source() != null ? c.source()
+                : c.matchedLine() != null && c.matchedLine().startsWith("conclusion: ") ? Classification.CONCLUSION
+                : Classification.LOG;
+        return switch (source) {
+            case Classification.CONCLUSION -> "conclusion of " + job + ": "
+                    + (c.matchedLine().startsWith("conclusion: ") ? c.matchedLine().substring("conclusion: ".length())
+                    : c.matchedLine());
+            case Classification.ANNOTATION -> "annotation of " + job + ": " + c.matchedLine();
+            case Classification.STEP -> "steps of " + job + ": " + c.matchedLine();
+            default -> "line " + lineNumber + " of " + job + ": " + c.matchedLine();
+        };
     }
 
     private void row(String name, String value) {

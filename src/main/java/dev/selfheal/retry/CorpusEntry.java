@@ -76,12 +76,23 @@ public record CorpusEntry(String file, String id, List<String> lines, String con
         }
     }
 
-    /** The entry as one failed job of a run with the entry's conclusion, its lines as that job's log. */
+    /**
+     * The entry as one failed job of a run with the entry's conclusion, its lines as that job's log, or, for an
+     * entry GitHub showed in an annotation ({@code shownIn: annotation}), each line as a job-level failure
+     * annotation of its check run (path {@code .github}, as GitHub Actions writes them).
+     */
     public Classification classify(FailureClassifier classifier) {
         RunSummary run = new RunSummary("corpus/" + file, 1, 1, 7L, "CI", "completed", conclusion, null, null, null,
                 null, null, null, null);
         JsonNode job = MAPPER.createObjectNode().put("name", id).put("conclusion", conclusion);
         FailureClassifier.Scan scan = classifier.start(run, List.of(job));
+        if ("annotation".equals(shownIn)) {
+            for (String line : lines) {
+                scan.annotation(MAPPER.createObjectNode().put("path", ".github").put("annotation_level", "failure")
+                        .put("title", "").put("message", line), id);
+            }
+            return scan.result();
+        }
         try {
             scan.read(new ByteArrayInputStream(String.join("\n", lines).getBytes(StandardCharsets.UTF_8)), id);
         } catch (IOException e) {

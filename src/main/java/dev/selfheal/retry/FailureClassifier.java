@@ -27,17 +27,26 @@ import org.springframework.stereotype.Component;
 
 /**
  * Classifies a failed run with the rules of {@code phase4-retry-policy.json} ("classification"), from all the
- * evidence of each failed job: its conclusion and every line of its log. Per job, every rule that matches is a
- * signal; the first specific rule in the file wins, and a catch-all rule ({@code catchAll}, such as "a step
- * failed") decides only when nothing more specific was seen in that job, so a checkout that failed after a 500 is
- * a 5xx, not a failed step. Across jobs, the earliest-ranked winner decides. Logs are read as streams, line by
- * line, and only the first line each rule matched is kept. Like GitLab's {@code retry:when} and Jenkins
- * Naginator's regexes, but one ordered list for conclusions and lines.
+ * evidence of each failed job: its check run's annotations (where GitHub puts runner-level failures), its steps,
+ * its conclusion and every line of its log. Per job, every rule that matches is a signal. A specific signal beats
+ * a catch-all ({@code catchAll}, such as "a step failed") from any source, so a checkout that failed after a 500
+ * is a 5xx, not a failed step; among specific signals (and among catch-alls) annotations come first, then steps,
+ * then log lines and the conclusion, and within one source the first rule in the file. Across jobs, the
+ * earliest-ranked winner decides. A job whose annotations or steps already gave a specific signal has its log
+ * left unread (nothing in it could change the decision). Logs are read as streams, line by line, and only the
+ * first line each rule matched is kept. Like GitLab's {@code retry:when} and Jenkins Naginator's regexes, but
+ * one ordered list for conclusions, steps and lines.
  */
 @Component("failureClassifier")
 public class FailureClassifier {
 
     public static final String SCAN = "classificationScan";
+    /** The failed job being read (a JsonNode from the jobs list) while its annotations and log are fetched. */
+    public static final String JOB = "classificationJob";
+    /** Its check run id (from check_run_url), or absent when the job has none. */
+    public static final String CHECK_RUN_ID = "classificationCheckRunId";
+    /** Steps GitHub shows before and after a job's own steps: not the user's. */
+    private static final java.util.Set<String> RUNNER_STEPS = java.util.Set.of("Set up job", "Complete job");
     private static final int MAX_LINE = 8_192;
     private static final int KEPT_LINE = 500;
     private static final int MAX_SIGNALS = 20;
@@ -56,7 +65,8 @@ public class FailureClassifier {
     private final KeywordIndex keywords;
     private final long alwaysTried;
 
-    record Rule(int index, String id, String category, String conclusion, Pattern pattern, boolean catchAll) {
+    record Rule(int index, String id, String category, String conclusion, String steps, Pattern pattern,
+            boolean catchAll) {
     }
 
     @Autowired
@@ -70,7 +80,7 @@ public class FailureClassifier {
         this.sanitizer = sanitizer;
         int i = 0;
         for (RetryPolicy.ClassificationRule r : policy.classification()) {
-            rules.add(new Rule(i++, r.id(), r.category(), r.conclusion(),
+            rules.add(new Rule(i++, r.id(), r.category(), r.conclusion(), r.steps(),
                     r.pattern() == null ? null : Pattern.compile(r.pattern()), r.catchAllRule()));
         }
         this.firstSpecificPatternRule = rules.stream().filter(r -> r.pattern() != null && !r.catchAll())
@@ -116,9 +126,53 @@ public class FailureClassifier {
         return failed;
     }
 
-    /** Route step per failed job (the body): the call that streams its log. */
-    public void jobLogCall(@Body JsonNode job, @ExchangeProperty(ExchangeProperties.REPOSITORY) String repository,
+    /**
+     * Route step per failed job (the body): keeps the job for the steps that follow and describes the call that
+     * lists its check run's annotations ({@link #CHECK_RUN_ID} absent when the job names no check run).
+     */
+    public void annotationsCall(@Body JsonNode job, @ExchangeProperty(ExchangeProperties.REPOSITORY) String repository,
             Exchange exchange) {
+        exchange.setProperty(JOB, job);
+        exchange.setProperty(ExchangeProperties.JOB_NAME, job.path("name").asText());
+        long checkRun = GitHubPaths.checkRunId(job.path("check_run_url").asText(null));
+        exchange.removeProperty(GitHubApi.ITEMS_FIELD);
+        exchange.removeProperty(GitHubApi.QUERY);
+        if (checkRun < 0) {
+            exchange.removeProperty(CHECK_RUN_ID);
+            return;
+        }
+        exchange.setProperty(CHECK_RUN_ID, checkRun);
+        exchange.setProperty(GitHubApi.PATH, GitHubPaths.checkRunAnnotations(repository, checkRun));
+    }
+
+    /** Route step: the annotations listed (the body; anything else = none could be read) go into the scan. */
+    public void readAnnotations(Exchange exchange) {
+        Scan scan = exchange.getProperty(SCAN, Scan.class);
+        String job = exchange.getProperty(ExchangeProperties.JOB_NAME, String.class);
+        if (exchange.getMessage().getBody() instanceof List<?> annotations && !GitHubApi.failed(exchange)) {
+            for (Object a : annotations) {
+                if (a instanceof JsonNode annotation) {
+                    scan.annotation(annotation, job);
+                }
+            }
+        }
+        exchange.getMessage().setBody(null);
+    }
+
+    /** Route step: the job's steps (which failed, whether any of the user's ran, the runner) go into the scan. */
+    public void readSteps(@ExchangeProperty(JOB) JsonNode job, @ExchangeProperty(SCAN) Scan scan) {
+        scan.steps(job, job.path("name").asText());
+    }
+
+    /** Route condition: the log can still change the job's decision (no annotation or step decided it). */
+    public boolean logNeeded(@ExchangeProperty(ExchangeProperties.JOB_NAME) String job,
+            @ExchangeProperty(SCAN) Scan scan) {
+        return scan.logNeeded(job);
+    }
+
+    /** Route step per failed job: the call that streams its log. */
+    public void jobLogCall(@ExchangeProperty(JOB) JsonNode job,
+            @ExchangeProperty(ExchangeProperties.REPOSITORY) String repository, Exchange exchange) {
         exchange.setProperty(ExchangeProperties.JOB_NAME, job.path("name").asText());
         exchange.setProperty(GitHubApi.PATH, GitHubPaths.jobLogs(repository, job.path("id").asLong()));
     }
@@ -135,17 +189,31 @@ public class FailureClassifier {
         exchange.getMessage().setBody(null);
     }
 
-    /** What one failed job showed: the first line each rule matched (by rule index; null = not matched). */
+    private static int tier(String source) {
+        return switch (source) {
+            case Classification.ANNOTATION -> 0;
+            case Classification.STEP -> 1;
+            default -> 2;
+        };
+    }
+
+    /**
+     * What one failed job showed: the first line each rule matched and where (by rule index; null = not
+     * matched), and a summary of its steps.
+     */
     private final class JobEvidence {
         private final String job;
         private final String[] firstLine = new String[rules.size()];
-        /** The log line number (1-based) of each first line; 0 for a conclusion. */
+        private final String[] source = new String[rules.size()];
+        /** The log line number (1-based) of each first line; 0 for a conclusion, an annotation or a step. */
         private final int[] lineNumber = new int[rules.size()];
         private int lines;
         /** For a failure no rule recognises: its first error-like line, the last ones, the last lines at all. */
         private String firstError;
         private final ArrayDeque<String> lastErrors = new ArrayDeque<>(ERROR_LINES);
         private final ArrayDeque<String> lastLines = new ArrayDeque<>(ERROR_LINES);
+        private boolean jobLevelFailureAnnotation;
+        private String steps;
 
         private JobEvidence(String job) {
             this.job = job;
@@ -179,20 +247,35 @@ public class FailureClassifier {
             return !lastLines.isEmpty();
         }
 
-        /** The deciding rule: the first specific one matched, else the first catch-all; null when none. */
+        void matched(Rule r, String line, String where) {
+            int i = r.index();
+            if (firstLine[i] == null || tier(where) < tier(source[i])) {
+                firstLine[i] = line;
+                source[i] = where;
+                lineNumber[i] = Classification.LOG.equals(where) ? lines : 0;
+            }
+        }
+
+        /**
+         * The deciding rule: a specific one before any catch-all; among those, annotations, then steps, then log
+         * lines and the conclusion, then the order in the file; null when none.
+         */
         Rule winner() {
+            Rule specific = null;
             Rule catchAll = null;
             for (Rule r : rules) {
-                if (firstLine[r.index()] != null) {
-                    if (!r.catchAll()) {
-                        return r;
+                if (firstLine[r.index()] == null) {
+                    continue;
+                }
+                if (!r.catchAll()) {
+                    if (specific == null || tier(source[r.index()]) < tier(source[specific.index()])) {
+                        specific = r;
                     }
-                    if (catchAll == null) {
-                        catchAll = r;
-                    }
+                } else if (catchAll == null || tier(source[r.index()]) < tier(source[catchAll.index()])) {
+                    catchAll = r;
                 }
             }
-            return catchAll;
+            return specific != null ? specific : catchAll;
         }
     }
 
@@ -212,12 +295,78 @@ public class FailureClassifier {
             }
             for (Rule r : rules) {
                 if (conclusion.equals(r.conclusion())) {
-                    JobEvidence ev = evidence(jobName);
-                    if (ev.firstLine[r.index()] == null) {
-                        ev.firstLine[r.index()] = "conclusion: " + conclusion;
+                    evidence(jobName).matched(r, "conclusion: " + conclusion, Classification.CONCLUSION);
+                }
+            }
+        }
+
+        /**
+         * One check run annotation of a job (GitHub's shape: path, annotation_level, title, message, ...). Only
+         * failure-level annotations are evidence: a warning ("Node.js 16 actions are deprecated", a cache that
+         * could not be saved after a 503) never made the job fail, and would outrank the log. Runner-level
+         * failures are annotations on the path ".github" (no file of the repository).
+         */
+        public void annotation(JsonNode annotation, String jobName) {
+            if (!"failure".equals(annotation.path("annotation_level").asText())) {
+                return;
+            }
+            JobEvidence ev = evidence(jobName);
+            String path = annotation.path("path").asText("");
+            if (path.isEmpty() || path.equals(".github")) {
+                ev.jobLevelFailureAnnotation = true;
+            }
+            String title = annotation.path("title").asText("");
+            if (!title.isBlank()) {
+                line(title, jobName, Classification.ANNOTATION);
+            }
+            for (String text : annotation.path("message").asText("").split("\\R")) {
+                if (!text.isBlank()) {
+                    line(text, jobName, Classification.ANNOTATION);
+                }
+            }
+        }
+
+        /**
+         * A job's steps ({name, status, conclusion, number, ...}) and runner: which step failed, and whether any
+         * step of the user's ran (anything but "Set up job" and "Complete job" finished with success or failure).
+         * No user step + a job-level failure annotation = the runner went away before the job's own work
+         * (rules with {@code steps: no_user_step_ran}).
+         */
+        public void steps(JsonNode job, String jobName) {
+            JobEvidence ev = evidence(jobName);
+            JsonNode failed = null;
+            boolean userStepRan = false;
+            for (JsonNode step : job.path("steps")) {
+                String conclusion = step.path("conclusion").asText("");
+                if (failed == null && conclusion.equals("failure")) {
+                    failed = step;
+                }
+                if (!RUNNER_STEPS.contains(step.path("name").asText())
+                        && (conclusion.equals("success") || conclusion.equals("failure"))) {
+                    userStepRan = true;
+                }
+            }
+            String runner = job.path("runner_name").asText("");
+            String summary = (failed == null ? "no step failed" : "failed step " + failed.path("number").asText("?")
+                    + " '" + failed.path("name").asText() + "' (" + failed.path("conclusion").asText() + ")")
+                    + (userStepRan ? "" : "; no user step ran")
+                    + "; runner " + (runner.isBlank() ? "none" : runner);
+            ev.steps = sanitizer.sanitize(summary.length() > KEPT_LINE ? summary.substring(0, KEPT_LINE) : summary);
+            if (!userStepRan && ev.jobLevelFailureAnnotation) {
+                for (Rule r : rules) {
+                    if (RetryPolicy.ClassificationRule.NO_USER_STEP_RAN.equals(r.steps())) {
+                        ev.matched(r, "no user step ran; runner " + (runner.isBlank() ? "none" : runner),
+                                Classification.STEP);
                     }
                 }
             }
+        }
+
+        /** False when the job's annotations or steps gave a specific signal: no log line can outrank it. */
+        public boolean logNeeded(String jobName) {
+            JobEvidence ev = jobs.get(jobName == null ? "" : jobName);
+            Rule w = ev == null ? null : ev.winner();
+            return w == null || w.catchAll() || tier(ev.source[w.index()]) >= tier(Classification.LOG);
         }
 
         public void read(InputStream in, String jobName) throws IOException {
@@ -239,17 +388,26 @@ public class FailureClassifier {
 
         /** Offers one log line of a job; true when it changed which rule decides that job. */
         public boolean line(String raw, String jobName) {
+            return line(raw, jobName, Classification.LOG);
+        }
+
+        private boolean line(String raw, String jobName, String where) {
             String text = TIMESTAMP.matcher(raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw)
                     .replaceFirst("");
             JobEvidence ev = evidence(jobName);
-            ev.lines++;
-            ev.keep(text);
+            if (Classification.LOG.equals(where)) {
+                // line numbers and an unknown failure's error lines are the log's: an annotation's text is
+                // matched, not kept (its "Process completed with exit code 1." would be every first error line)
+                ev.lines++;
+                ev.keep(text);
+            }
             long candidates = keywords.hits(text) | alwaysTried;
             boolean matched = false;
             Rule before = null;
             for (int i = 0; i < rules.size(); i++) {
                 Rule r = rules.get(i);
-                if (ev.firstLine[i] != null || r.pattern() == null || (i < 64 && (candidates & (1L << i)) == 0)) {
+                if ((ev.firstLine[i] != null && tier(ev.source[i]) <= tier(where)) || r.pattern() == null
+                        || (i < 64 && (candidates & (1L << i)) == 0)) {
                     continue;
                 }
                 if (r.pattern().matcher(text).find()) {
@@ -257,8 +415,7 @@ public class FailureClassifier {
                         before = ev.winner();
                         matched = true;
                     }
-                    ev.firstLine[i] = text.strip();
-                    ev.lineNumber[i] = ev.lines;
+                    ev.matched(r, text.strip(), where);
                 }
             }
             return matched && ev.winner() != before;
@@ -290,7 +447,8 @@ public class FailureClassifier {
                 }
                 for (Rule r : rules) {
                     if (ev.firstLine[r.index()] != null && signals.size() < MAX_SIGNALS) {
-                        signals.add(new Classification.Signal(r.id(), r.category(), ev.job, r.catchAll()));
+                        signals.add(new Classification.Signal(r.id(), r.category(), ev.job, r.catchAll(),
+                                ev.source[r.index()]));
                     }
                 }
             }
@@ -301,19 +459,24 @@ public class FailureClassifier {
                     line.length() > KEPT_LINE ? line.substring(0, KEPT_LINE) + "..." : line);
             List<String> errorLines = List.of();
             SuggestedRule suggested = null;
+            JobEvidence shown = decidingJob;
             if (best == null) {
-                JobEvidence shown = jobs.values().stream().filter(ev -> !ev.lastErrors.isEmpty()).findFirst()
+                shown = jobs.values().stream().filter(ev -> !ev.lastErrors.isEmpty()).findFirst()
                         .orElse(jobs.values().stream().filter(JobEvidence::hasLines).findFirst().orElse(null));
                 if (shown != null) {
-                    decidingJob = shown;
                     errorLines = (shown.lastErrors.isEmpty() ? shown.lastLines : shown.lastErrors).stream()
                             .map(sanitizer::sanitize).toList();
                     suggested = SuggestedRule.of(sanitizer.sanitize(
                             shown.firstError != null ? shown.firstError : shown.lastLines.peekLast()));
                 }
             }
+            // the steps of the deciding job; for an unknown failure, of the job shown, else the first with steps
+            JobEvidence stepsOf = decidingJob != null ? decidingJob
+                    : shown != null && shown.steps != null ? shown
+                    : jobs.values().stream().filter(ev -> ev.steps != null).findFirst().orElse(null);
             return new Classification(category, best == null ? null : best.id(), kept,
-                    decidingJob == null ? null : decidingJob.job, policy.isRetryable(category),
+                    shown == null ? null : shown.job, best == null ? null : decidingJob.source[best.index()],
+                    stepsOf == null ? null : stepsOf.steps, policy.isRetryable(category),
                     c == null ? "medium" : c.risk(), c == null ? null : c.fix(), signals, errorLines, suggested);
         }
 

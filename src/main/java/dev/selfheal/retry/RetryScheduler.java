@@ -51,13 +51,13 @@ public class RetryScheduler {
         Classification c = exchange.getProperty(FailureClassifier.SCAN, FailureClassifier.Scan.class).result();
         exchange.setProperty(CLASSIFICATION, c);
         jdbc.update("UPDATE phase4_metrics SET failure_category = ?, risk_level = ?, failure_rule = ?, "
-                + "failure_line = ?, updated_at = now() WHERE run_id = ?", c.category(), c.risk(), c.ruleId(),
-                c.matchedLine(), run.runId());
+                + "failure_line = ?, failure_evidence = ?, updated_at = now() WHERE run_id = ?", c.category(), c.risk(),
+                c.ruleId(), c.matchedLine(), c.evidence(), run.runId());
         Map<String, Object> payload = run.payload();
         payload.putAll(c.payload());
         outbox.record("failure_classified", run.repository(), run.runId(), run.attempt(), payload);
-        reportLog.append("retry", "run " + run.key() + " classified " + c.category() + " by rule " + c.ruleId()
-                + (c.matchedLine() == null ? "" : ": " + c.matchedLine()));
+        reportLog.append("retry", "run " + run.key() + " classified " + c.category() + " by "
+                + (c.evidence() == null ? "no rule" : c.evidence()) + (c.matchedLine() == null ? "" : ": " + c.matchedLine()));
         return c;
     }
 
@@ -96,21 +96,23 @@ public class RetryScheduler {
         Instant due = Instant.now().plus(wait);
         int inserted = jdbc.update("""
                 INSERT INTO phase4_retry_history (original_run_id, repository, attempt, category, reason,
-                    interval_seconds, due_at, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
+                    evidence, interval_seconds, due_at, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')
                 ON CONFLICT (original_run_id, attempt) DO NOTHING""",
-                run.runId(), run.repository(), attempt, c.category(), c.matchedLine(), wait.toMillis() / 1000.0,
-                Timestamp.from(due));
+                run.runId(), run.repository(), attempt, c.category(), c.matchedLine(), c.evidence(),
+                wait.toMillis() / 1000.0, Timestamp.from(due));
         if (inserted == 0) {
             return false;
         }
         Map<String, Object> payload = run.payload();
         payload.put("attempt", attempt);
         payload.put("category", c.category());
+        payload.put("ruleId", c.ruleId());
+        payload.put("evidence", c.evidence());
         payload.put("intervalSeconds", wait.toMillis() / 1000.0);
         payload.put("dueAt", due.toString());
         outbox.record("retry_scheduled", run.repository(), run.runId(), run.attempt(), payload);
-        reportLog.append("retry", "run " + run.key() + " re-run " + attempt + "/" + policy.run().maxAttempts()
+        reportLog.append("retry", "run " + run.key() + " re-run " + attempt + "/" + policy.maxAttemptsFor(c.category())
                 + " scheduled in " + wait.toMillis() / 1000.0 + " s (" + c.category() + ")");
         return true;
     }

@@ -90,7 +90,57 @@ public final class GitHubFixtures {
         job.put("url", apiUrl + "/repos/" + repository + "/actions/jobs/" + jobId);
         job.put("run_url", apiUrl + "/repos/" + repository + "/actions/runs/" + runId);
         job.put("html_url", "https://github.com/" + repository + "/actions/runs/" + runId + "/job/" + jobId);
+        // GitHub gives a job the id of its check run
+        job.put("check_run_url", apiUrl + "/repos/" + repository + "/check-runs/" + jobId);
         return job;
+    }
+
+    /**
+     * A job's steps as GitHub lists them ({@code name, status, conclusion, number, started_at, completed_at}):
+     * each name with its conclusion (null = never ran, as a lost runner leaves them), one second apart.
+     */
+    public static ArrayNode steps(Instant startedAt, String... nameThenConclusion) {
+        ArrayNode steps = MAPPER.createArrayNode();
+        for (int i = 0; i + 1 < nameThenConclusion.length; i += 2) {
+            String conclusion = nameThenConclusion[i + 1];
+            ObjectNode step = steps.addObject();
+            step.put("name", nameThenConclusion[i]);
+            step.put("status", conclusion == null ? "queued" : "completed");
+            step.put("conclusion", conclusion);
+            step.put("number", i / 2 + 1);
+            step.put("started_at", conclusion == null ? null : startedAt.plusSeconds(i / 2).toString());
+            step.put("completed_at", conclusion == null ? null : startedAt.plusSeconds(i / 2 + 1).toString());
+        }
+        return steps;
+    }
+
+    /**
+     * One item of {@code GET /repos/{o}/{r}/check-runs/{id}/annotations} (the REST reference's shape: path,
+     * start_line, end_line, start_column, end_column, annotation_level, title, message, raw_details, blob_href).
+     * GitHub Actions puts job-level failures (a lost runner, a step's exit code) on the path {@code .github}.
+     */
+    public static ObjectNode checkRunAnnotation(String repository, String headSha, String level, String message) {
+        ObjectNode a = MAPPER.createObjectNode();
+        a.put("path", ".github");
+        a.put("start_line", 1);
+        a.put("end_line", 1);
+        a.putNull("start_column");
+        a.putNull("end_column");
+        a.put("annotation_level", level);
+        a.put("title", "");
+        a.put("message", message);
+        a.put("raw_details", "");
+        a.put("blob_href", "https://github.com/" + repository + "/blob/" + headSha + "/.github");
+        return a;
+    }
+
+    /** A page of check run annotations (the API answers a bare JSON array). */
+    public static ArrayNode annotations(JsonNode... annotations) {
+        ArrayNode list = MAPPER.createArrayNode();
+        for (JsonNode a : annotations) {
+            list.add(a);
+        }
+        return list;
     }
 
     /** {@code GET /repos/{o}/{r}/actions/runs} answer. */

@@ -189,6 +189,9 @@ public class GitHubSandbox implements AutoCloseable {
         for (Map.Entry<String, String> job : ordered.entrySet()) {
             long jobId = jobs[i++].get("id").asLong();
             String jobBlob = "/sandbox-blobs/job-logs/" + jobId + ".txt";
+            // the job's check run annotations: none (the demo's logs carry the failure lines)
+            server.stubFor(get(urlPathEqualTo("/repos/" + repository + "/check-runs/" + jobId + "/annotations"))
+                    .atPriority(5).willReturn(okJson(GitHubFixtures.json(GitHubFixtures.annotations()))));
             server.stubFor(get(urlPathEqualTo("/repos/" + repository + "/actions/jobs/" + jobId + "/logs"))
                     .atPriority(5).willReturn(aResponse().withStatus(302).withHeader("Location", api + jobBlob)));
             StringBuilder text = new StringBuilder();

@@ -44,6 +44,8 @@ public class Sanitizer {
     /** Every other rule: run per line, only on lines holding one of its keywords. */
     private final List<CompiledRule> lineRules;
     private final List<CompiledRule> alwaysRules;
+    /** Per line rule: it has no keywords (runs on every line). A flat array: maskLine skips ~100 rules a line. */
+    private final boolean[] keywordless;
     /** The mask can break lines: then the release rescan cannot rely on line-wise bookkeeping. */
     private final boolean maskBreaksLines;
     private final List<Pattern> allowlist;
@@ -61,10 +63,18 @@ public class Sanitizer {
         this.maskFormat = maskRules.mask();
         this.maskBreaksLines = maskFormat.indexOf('\n') >= 0;
         this.verify = maskRules.verify() == null || maskRules.verify();
-        List<CompiledRule> all = maskRules.rules().stream().map(CompiledRule::new).toList();
+        List<CompiledRule> all = new ArrayList<>(maskRules.rules().stream().map(CompiledRule::new).toList());
+        MaskRules.Rule maskedLabel = maskedLabelRule(maskFormat);
+        if (maskedLabel != null) {
+            all.add(new CompiledRule(maskedLabel));
+        }
         this.multiLineRules = all.stream().filter(r -> r.multiLine).toList();
         this.lineRules = all.stream().filter(r -> !r.multiLine).toList();
         this.alwaysRules = lineRules.stream().filter(r -> r.keywords.isEmpty()).toList();
+        this.keywordless = new boolean[lineRules.size()];
+        for (int r = 0; r < lineRules.size(); r++) {
+            keywordless[r] = lineRules.get(r).keywords.isEmpty();
+        }
         this.allowlist = maskRules.allowlist().stream().map(Pattern::compile).toList();
         this.ownSecrets = encodedVariants(secrets);
         this.splitSecrets = secrets.stream().filter(s -> s != null && s.length() >= 6)
@@ -89,6 +99,28 @@ public class Sanitizer {
             keywords.add(new Keyword(splitSecrets.get(i).firstHalf, 2 * i, Keyword.SPLIT, true));
             keywords.add(new Keyword(splitSecrets.get(i).secondHalf, 2 * i + 1, Keyword.SPLIT, true));
         }
+    }
+
+    static final String MASKED_LABEL = "masked-label-value";
+
+    /**
+     * A mask followed by an assignment and a value ({@code [MASKED:x] = VALUE}, {@code "[MASKED:x]": "VALUE"}): a
+     * rule masked a name and left its value in clear. It runs after every configured rule, so the release rescan
+     * refuses such output; a bare ':' counts only before a space or after a quote (a masked token in
+     * {@code https://TOKEN:x-oauth-basic@host} is not a name). Null when the mask has no usable keyword before
+     * {@code {id}}.
+     */
+    static MaskRules.Rule maskedLabelRule(String maskFormat) {
+        int id = maskFormat.indexOf("{id}");
+        String prefix = maskFormat.substring(0, Math.max(0, id));
+        if (id < 0 || prefix.length() < 2 || prefix.charAt(0) >= 128 || prefix.charAt(1) >= 128
+                || prefix.indexOf('\n') >= 0) {
+            return null;
+        }
+        String regex = Pattern.quote(prefix) + "[a-z0-9-]+" + Pattern.quote(maskFormat.substring(id + 4))
+                + "(?:\\s*(?::=|=>|=)\\s*|\\\\?[\"']?:\\s+|\\\\?[\"']\\s*:\\s*)\\\\?[\"'`]?"
+                + "(?<secret>[^\\s\"'`&;,\\\\}]{6,})";
+        return new MaskRules.Rule(MASKED_LABEL, regex, List.of(prefix), 2.5, 0);
     }
 
     /** What scan produced: the text, and for the release rescan where it differs from the keyword-passed text. */
@@ -382,10 +414,10 @@ public class Sanitizer {
         String line = text.substring(start, end);
         boolean changed = false;
         for (int r = 0; r < ruleHit.length; r++) {
-            CompiledRule rule = lineRules.get(r);
-            if (!ruleHit[r] && !rule.keywords.isEmpty()) {
+            if (!ruleHit[r] && !keywordless[r]) {
                 continue;
             }
+            CompiledRule rule = lineRules.get(r);
             ruleHit[r] = false;
             Matcher m = work.matcher(r, line);
             int count = -1;

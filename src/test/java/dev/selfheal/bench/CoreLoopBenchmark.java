@@ -85,6 +85,8 @@ public final class CoreLoopBenchmark {
                 t.minusSeconds(60), t);
         github.stubFor(get(urlPathMatching(base + "/runs/\\d+/attempts/1/jobs"))
                 .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.jobsPage(job)))));
+        github.stubFor(get(urlPathEqualTo(GitHubStandIn.annotationsPath(1)))
+                .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.annotations()))));
         github.stubFor(get(urlPathEqualTo(base + "/jobs/1/logs")).willReturn(aResponse().withStatus(302)
                 .withHeader("Location", github.baseUrl() + "/blobs/job-1")));
         github.stubFor(get(urlPathEqualTo("/blobs/job-1")).willReturn(aResponse().withStatus(200)

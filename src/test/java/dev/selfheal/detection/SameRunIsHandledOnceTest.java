@@ -46,10 +46,28 @@ class SameRunIsHandledOnceTest extends CoreLoopTest {
 
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(again.statusCode()).isEqualTo(200);
-        assertThat(again.body()).contains("already handled");
+        assertThat(again.body()).contains("delivery " + delivery + " was already handled");
         eventually(() -> retries(runId), r -> r.size() == 1 && "sent".equals(r.get(0).get("status")));
         assertThat(runCompleted(runId)).isEqualTo(1);
         wm.verify(1, postRequestedFor(urlPathEqualTo(GitHubStandIn.rerunPath(runId))));
+    }
+
+    @Test
+    void aNewDeliveryOfAHandledRunSaysTheRunWasHandled() {
+        long runId = newRunId();
+        github.stubRerunAccepted();
+        String body = GitHubStandIn.workflowRunEvent(github.stubAttempt(runId, 1, "failure",
+                GitHubStandIn.RUNNER_LOST));
+        String signature = GitHubStandIn.sign(body, GitHubStandIn.SECRET);
+
+        github.deliver(port, "workflow_run", body, signature, UUID.randomUUID().toString());
+        HttpResponse<String> second = github.deliver(port, "workflow_run", body, signature,
+                UUID.randomUUID().toString());
+
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).contains("run " + GitHubStandIn.REPO + "#" + runId + " attempt 1 was already "
+                + "handled").doesNotContain("delivery");
+        assertThat(runCompleted(runId)).isEqualTo(1);
     }
 
     @Test
@@ -73,7 +91,7 @@ class SameRunIsHandledOnceTest extends CoreLoopTest {
         wm.verify(2, getRequestedFor(urlPathEqualTo(list)));
         wm.verify(1, getRequestedFor(urlPathEqualTo(list)).withHeader("If-None-Match", equalTo("W/\"page-1\"")));
         assertThat(runCompleted(runId)).isEqualTo(1);
-        eventually(() -> retries(runId), r -> "sent".equals(r.get(0).get("status")));
+        eventually(() -> retries(runId), r -> !r.isEmpty() && "sent".equals(r.get(0).get("status")));
         wm.verify(1, postRequestedFor(urlPathEqualTo(GitHubStandIn.rerunPath(runId))));
     }
 }

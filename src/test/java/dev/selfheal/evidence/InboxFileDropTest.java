@@ -36,7 +36,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The operators' file drop: a good file (comments, blank lines, owner/repo and bare ids) is re-fetched,
  * re-collected and handed to direct:detection-run-completed, then moved to .done/; a bad file and a mixed file go to
- * .error/ with <name>.errors naming each bad line and why, the good lines of the mixed file still handled.
+ * .error/ with <name>.errors naming each bad line and why; a file with a bad line is not processed at all (so
+ * dropping it again once fixed handles each run once), while a run GitHub cannot return is reported alone.
  */
 @SelfhealTest
 class InboxFileDropTest {
@@ -141,16 +142,31 @@ class InboxFileDropTest {
     }
 
     @Test
-    void mixedFileHandlesGoodLinesAndReportsBadOnes() throws Exception {
+    void aFileWithABadLineIsNotProcessedAtAll() throws Exception {
         NotifyBuilder done = fileDone();
-        drop("mixed.txt", REPO + " 9300000003\nrubbish line\n" + REPO + " 9300000404\n");
+        drop("mixed.txt", REPO + " 9300000003\nrubbish line\n" + REPO + " 9300000002\n");
         assertThat(done.matches(60, TimeUnit.SECONDS)).isTrue();
 
         Path inbox = properties.inboxDir();
         assertThat(inbox.resolve(".error/mixed.txt")).exists();
         String errors = Files.readString(inbox.resolve(".error/mixed.txt.errors"));
-        assertThat(errors).contains("line 2: \"rubbish line\"")
-                .contains("line 3: " + REPO + " 9300000404: the run could not be fetched again");
+        assertThat(errors).contains("line 2: \"rubbish line\"").contains("nothing in this file was processed");
+        assertThat(errors).doesNotContain("line 1").doesNotContain("line 3");
+        // fixing the line and dropping the file again handles every run once, not the good lines twice
+        assertThat(runCompleted.getExchanges()).isEmpty();
+        github.verify(0, getRequestedFor(urlPathMatching("/repos/.*")));
+    }
+
+    @Test
+    void aRunThatCannotBeFetchedIsReportedAndTheOthersAreHandled() throws Exception {
+        NotifyBuilder done = fileDone();
+        drop("unfetchable.txt", REPO + " 9300000003\n" + REPO + " 9300000404\n");
+        assertThat(done.matches(60, TimeUnit.SECONDS)).isTrue();
+
+        Path inbox = properties.inboxDir();
+        assertThat(inbox.resolve(".error/unfetchable.txt")).exists();
+        String errors = Files.readString(inbox.resolve(".error/unfetchable.txt.errors"));
+        assertThat(errors).contains("line 2: " + REPO + " 9300000404: the run could not be fetched again");
         assertThat(errors).doesNotContain("line 1");
         assertThat(runCompleted.getExchanges()).hasSize(1);
         github.verify(1, getRequestedFor(urlPathEqualTo("/repos/" + REPO + "/actions/runs/9300000003/logs")));

@@ -38,12 +38,18 @@ public final class NotificationTestSupport {
         registry.add("selfheal.github.api-url", () -> githubUrl);
         registry.add("selfheal.slack.webhook-url", () -> slackUrl == null ? "" : slackUrl);
         registry.add("selfheal.config-dir", () -> config);
+        fastConsumers(registry);
+        registry.add("selfheal.outbox.notification.lease", () -> "3s");
+        registry.add("selfheal.outbox.audit.lease", () -> "3s");
+    }
+
+    /** The notification and audit consumers poll every 100 ms, Slack and audit tickets wait little. */
+    public static void fastConsumers(DynamicPropertyRegistry registry) {
         for (String consumer : new String[] {"notification", "audit"}) {
             registry.add("selfheal.outbox." + consumer + ".poll-period", () -> "100ms");
             registry.add("selfheal.outbox." + consumer + ".poll-delay", () -> "100ms");
             registry.add("selfheal.outbox." + consumer + ".retry-delay", () -> "500ms");
             registry.add("selfheal.outbox." + consumer + ".max-retry-delay", () -> "1s");
-            registry.add("selfheal.outbox." + consumer + ".lease", () -> "3s");
         }
         registry.add("selfheal.notification.slack-min-interval", () -> "10ms");
         registry.add("selfheal.notification.audit-ticket-wait", () -> "100ms");

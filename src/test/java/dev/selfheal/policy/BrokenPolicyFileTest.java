@@ -48,7 +48,7 @@ class BrokenPolicyFileTest {
                         .put("type", "sometimes"), "/conditions/0/type", "enum"),
                 new Breakage(PolicyFiles.MASK, p -> p.remove("rules"), "", "required"),
                 new Breakage(PolicyFiles.MASK, p -> ((ArrayNode) p.get("allowlist")).add("[unclosed"),
-                        "/allowlist/3", "regex"))
+                        "/allowlist/9", "regex"))
                 .map(Arguments::of);
     }
 

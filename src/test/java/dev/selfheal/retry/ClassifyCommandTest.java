@@ -66,9 +66,10 @@ class ClassifyCommandTest {
         assertThat(o.out()).containsPattern("category +transient_infrastructure")
                 .containsPattern("rule +network-reset")
                 .containsPattern("evidence +line 2 of job 'build': npm ERR! code ECONNRESET")
-                .containsPattern("decision +re-run: network-reset \\(transient_infrastructure\\) in build, over "
-                        + "step-failed \\(deterministic, catch-all\\) in build")
-                .contains("step-failed (deterministic, catch-all) in build")
+                .containsPattern("decided by +log line, rule network-reset")
+                .containsPattern("decision +re-run: network-reset \\(transient_infrastructure, log\\) in build, over "
+                        + "step-failed \\(deterministic, catch-all, log\\) in build")
+                .contains("step-failed (deterministic, catch-all, log) in build")
                 .doesNotContain("2026-11-20T");
     }
 
@@ -104,7 +105,7 @@ class ClassifyCommandTest {
         assertThat(o.out()).contains("(3 jobs, ").containsPattern("rule +runner-lost")
                 .containsPattern("evidence +line 1 of job 'deploy': ##\\[error]The hosted runner: GitHub Actions 3 lost")
                 .containsPattern("decision +re-run: runner-lost")
-                .contains("step-failed (deterministic, catch-all) in test");
+                .contains("step-failed (deterministic, catch-all, log) in test");
     }
 
     @Test
@@ -118,6 +119,9 @@ class ClassifyCommandTest {
         assertThat(o.out()).contains(GitHubStandIn.REPO + " run 9101 attempt 2, failure (1 job, 3 lines)")
                 .containsPattern("category +deterministic").containsPattern("rule +tests-failed")
                 .containsPattern("evidence +line 2 of job 'build': Tests: 2 failed, 40 passed")
+                .containsPattern("decided by +log line, rule tests-failed")
+                // the steps come with the jobs list (annotations are not read by the command)
+                .containsPattern("steps +failed step \\d+ '.+' \\(failure\\); runner ")
                 .containsPattern("decision +not re-run");
         wm.verify(getRequestedFor(urlPathEqualTo("/repos/" + GitHubStandIn.REPO + "/actions/runs/9101/attempts/2/jobs"))
                 .withHeader("Authorization", equalTo("Bearer " + TOKEN)));

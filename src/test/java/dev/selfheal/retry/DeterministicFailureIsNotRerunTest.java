@@ -20,6 +20,7 @@ class DeterministicFailureIsNotRerunTest extends CoreLoopTest {
         eventually(() -> events(runId), e -> e.contains("final_failure"));
         assertThat(github.calls()).containsExactly(
                 "GET /repos/octo-org/octo-repo/actions/runs/" + runId + "/attempts/1/jobs",
+                "GET " + GitHubStandIn.annotationsPath(runId * 10 + 1),
                 "GET /repos/octo-org/octo-repo/actions/jobs/" + (runId * 10 + 1) + "/logs",
                 "GET /blobs/job-logs/" + (runId * 10 + 1));
         assertThat(wm.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(

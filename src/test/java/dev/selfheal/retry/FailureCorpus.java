@@ -18,7 +18,10 @@ final class FailureCorpus {
         return CorpusEntry.readAll(DIR);
     }
 
-    /** The entry as one failed job of a run with the entry's conclusion, its lines as that job's log. */
+    /**
+     * The entry as one failed job of a run with the entry's conclusion, its lines as that job's log, or, for an
+     * entry GitHub showed in an annotation, each line as a job-level failure annotation of its check run.
+     */
     static Classification classify(FailureClassifier classifier, CorpusEntry entry) {
         return entry.classify(classifier);
     }

@@ -32,6 +32,7 @@ class TransientFailureIsHealedTest extends CoreLoopTest {
         eventually(() -> events(runId), e -> e.contains("recovered"));
         assertThat(github.calls()).containsExactly(
                 "GET /repos/octo-org/octo-repo/actions/runs/" + runId + "/attempts/1/jobs",
+                "GET " + GitHubStandIn.annotationsPath(runId * 10 + 1),
                 "GET /repos/octo-org/octo-repo/actions/jobs/" + (runId * 10 + 1) + "/logs",
                 "GET /blobs/job-logs/" + (runId * 10 + 1),
                 "POST " + GitHubStandIn.rerunPath(runId),

@@ -31,10 +31,7 @@ class RoutesStopFromJolokiaTest {
     final HttpClient http = HttpClient.newHttpClient();
 
     String jolokia(String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/jolokia"))
-                .header("Content-Type", "application/json").header("Authorization", "Basic "
-                        + java.util.Base64.getEncoder().encodeToString("admin:test-admin-password".getBytes())).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return dev.selfheal.test.ManagementLogin.jolokia(port, json);
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Operators edit routes/*.yaml while the service runs: a change is live without a restart, a broken file is
- * refused and the routes that were running keep running.
+ * refused and the routes that were running keep running — also when it parses but names a bean that does not exist.
  */
 @SelfhealTest
 class YamlRoutesReloadTest {
@@ -56,10 +56,13 @@ class YamlRoutesReloadTest {
     @Autowired
     ProducerTemplate template;
 
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
+
     @Test
     void changedRouteIsLiveWithoutRestartAndBrokenEditIsRefused() throws IOException {
         assertThat(template.requestBody("direct:probe", "", String.class)).isEqualTo("v1");
-        RouteWatcherReloadStrategy reload = camel.hasService(RouteWatcherReloadStrategy.class);
+        RouteWatcherReloadStrategy reload = camel.hasService(ValidatingRouteReload.class);
         assertThat(reload).as("route reloading is on").isNotNull();
 
         Files.writeString(routesDir.resolve("probe.yaml"), probe("v2"));
@@ -74,5 +77,35 @@ class YamlRoutesReloadTest {
                 .isEqualTo("v2");
         assertThat(camel.getRoute("github-call")).as("other modules untouched").isNotNull();
         assertThat(camel.getRouteController().getRouteStatus("github-call").isStarted()).isTrue();
+    }
+
+    @Test
+    void anEditNamingAMissingBeanChangesNothing() throws Exception {
+        int routesBefore = camel.getRoutes().size();
+        assertThat(camel.getRoute("audit-ticket")).isNotNull();
+        ValidatingRouteReload reload = camel.hasService(ValidatingRouteReload.class);
+        String audit = Files.readString(routesDir.resolve("audit.yaml"));
+        assertThat(audit).contains("ref: auditConsumer");
+
+        try {
+            Files.writeString(routesDir.resolve("audit.yaml"), audit.replaceFirst("ref: auditConsumer",
+                    "ref: auditConsumerTypo"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> reload.lastResult() != null
+                    && !reload.lastResult().applied());
+
+            assertThat(reload.lastResult().problem()).contains("bean 'auditConsumerTypo' does not exist")
+                    .startsWith("line ");
+            assertThat(reload.lastResult().file()).contains("audit.yaml");
+            assertThat(camel.getRoutes()).hasSize(routesBefore);
+            assertThat(camel.getRoute("audit-ticket")).isNotNull();
+            assertThat(camel.getRouteController().getRouteStatus("audit-ticket").isStarted()).isTrue();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM phase4_events WHERE event_type = 'detection' AND "
+                    + "payload->>'ruleId' = 'route-reload-refused' AND payload->>'problem' LIKE '%auditConsumerTypo%'",
+                    Long.class)).isPositive();
+        } finally {
+            Files.writeString(routesDir.resolve("audit.yaml"), audit);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> reload.lastResult().applied());
+        assertThat(camel.getRoutes()).hasSize(routesBefore);
     }
 }

@@ -51,22 +51,61 @@ public final class GitHubStandIn {
                 end.minusSeconds(300), end);
     }
 
-    /** The run (GET), its jobs for this attempt, and the failed job's log (302 to a blob, as GitHub). */
+    /**
+     * The run (GET), its jobs for this attempt, the failed job's check run annotations (none) and its log (302 to
+     * a blob, as GitHub).
+     */
     public ObjectNode stubAttempt(long runId, int attempt, String conclusion, String log) {
         ObjectNode run = run(runId, attempt, conclusion);
         String base = "/repos/" + REPO + "/actions";
         wm.stubFor(get(urlPathEqualTo(base + "/runs/" + runId)).willReturn(okJson(GitHubFixtures.json(run))));
-        long jobId = runId * 10 + attempt;
+        long jobId = jobId(runId, attempt);
         ObjectNode job = GitHubFixtures.workflowJob(wm.baseUrl(), REPO, runId, attempt, jobId, "build", conclusion,
                 Instant.parse(run.get("run_started_at").asText()), Instant.parse(run.get("updated_at").asText()));
-        wm.stubFor(get(urlPathEqualTo(base + "/runs/" + runId + "/attempts/" + attempt + "/jobs"))
-                .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.jobsPage(job)))));
+        stubJobs(run, job);
+        stubAnnotations(jobId);
         wm.stubFor(get(urlPathEqualTo(base + "/jobs/" + jobId + "/logs"))
                 .willReturn(aResponse().withStatus(302).withHeader("Location",
                         wm.baseUrl() + "/blobs/job-logs/" + jobId + "?sig=signed")));
         wm.stubFor(get(urlPathEqualTo("/blobs/job-logs/" + jobId)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/plain").withBody(timestamped(log))));
         return run;
+    }
+
+    /** The id of the one job {@link #stubAttempt} gives an attempt (also its check run id). */
+    public static long jobId(long runId, int attempt) {
+        return runId * 10 + attempt;
+    }
+
+    /** The attempt's jobs list: these jobs. */
+    public void stubJobs(ObjectNode run, ObjectNode... jobs) {
+        wm.stubFor(get(urlPathEqualTo("/repos/" + REPO + "/actions/runs/" + run.get("id").asLong() + "/attempts/"
+                + run.get("run_attempt").asInt() + "/jobs"))
+                .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.jobsPage(jobs)))));
+    }
+
+    /** The check run's annotations: job-level ones (path .github) of level failure with these messages. */
+    public void stubAnnotations(long checkRunId, String... failureMessages) {
+        ObjectNode[] items = new ObjectNode[failureMessages.length];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = GitHubFixtures.checkRunAnnotation(REPO, "3484a3fb816e0859fd6e1cea078d76385ff50625", "failure",
+                    failureMessages[i]);
+        }
+        wm.stubFor(get(urlPathEqualTo(annotationsPath(checkRunId)))
+                .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.annotations(items)))));
+    }
+
+    public static String annotationsPath(long checkRunId) {
+        return "/repos/" + REPO + "/check-runs/" + checkRunId + "/annotations";
+    }
+
+    /** The job's log is gone: 404, as GitHub answers for a lost runner's job. */
+    public void stubLogMissing(long jobId) {
+        wm.stubFor(get(urlPathEqualTo("/repos/" + REPO + "/actions/jobs/" + jobId + "/logs"))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                        .withBody("{\"message\":\"Not Found\",\"documentation_url\":"
+                                + "\"https://docs.github.com/rest/actions/workflow-jobs#download-job-logs-for-a-workflow-run\","
+                                + "\"status\":\"404\"}")));
     }
 
     public void stubRerun(MappingBuilder answer) {

@@ -22,6 +22,13 @@ public final class ManagementLogin {
         return "Basic " + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A Jolokia request (JSON) on the management port with the admin's login; the answer's body. */
+    public static String jolokia(int managementPort, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/jolokia"))
+                .header("Content-Type", "application/json").header("Authorization", basic(ADMIN))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** GET {@code path} on the management port with the admin's login. */
     public static HttpResponse<String> get(int managementPort, String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
