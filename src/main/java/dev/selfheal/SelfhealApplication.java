@@ -1,5 +1,6 @@
 package dev.selfheal;
 
+import dev.selfheal.retry.ClassifyCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,6 +10,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class SelfhealApplication {
 
     public static void main(String[] args) {
+        // `java -jar selfheal.jar classify ...`: the rules tried on a log, without Spring, Camel or a database
+        if (args.length > 0 && ClassifyCommand.NAME.equals(args[0])) {
+            ClassifyCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         SpringApplication.run(SelfhealApplication.class, args);
     }
 }

@@ -1,6 +1,7 @@
 package dev.selfheal.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.selfheal.retry.SuggestedRule;
 import org.springframework.stereotype.Component;
 
 /** The Markdown twin of an audit ticket, for people: the same fields as the JSON, as tables. */
@@ -44,6 +45,20 @@ public class AuditTicketMarkdown {
         row(b, "Matched line", cls.path("byCause").path("matchedLine"));
         row(b, "Decided by", cls.path("byCause").path("evidence"));
         row(b, "Steps", cls.path("byCause").path("steps"));
+        JsonNode errorLines = cls.path("byCause").path("errorLines");
+        if (errorLines.isArray() && !errorLines.isEmpty()) {
+            b.append("\n### Last error lines (no rule recognised them)\n\n```\n");
+            errorLines.forEach(l -> b.append(l.asText().replace("```", "` ` `")).append('\n'));
+            b.append("```\n");
+        }
+        SuggestedRule rule = SuggestedRule.fromPayload(cls.path("byCause").path("suggestedRule"));
+        if (rule != null) {
+            b.append("\n### Suggested rule\n\nFailures whose first error line reads `")
+                    .append(rule.normalised().replace("`", "'"))
+                    .append("` are recognised by this rule in `config/phase4-retry-policy.json` "
+                            + "(choose its category):\n\n```json\n")
+                    .append(rule.policyRuleJson()).append("\n```\n");
+        }
         b.append("\n## Artifacts\n\n");
         if (t.path("artifacts").isEmpty()) {
             b.append("None collected.\n");

@@ -217,6 +217,24 @@ public class AuditTickets {
         // which evidence decided: annotation / step / log line, and the rule
         byCause.put("evidence", text(p, "evidence"));
         byCause.put("steps", text(p, "steps"));
+        // a failure no rule recognised: its last error lines and a rule suggested from them, to teach the policy
+        if (p.path("errorLines").isArray() && !p.path("errorLines").isEmpty()) {
+            ArrayNode lines = byCause.putArray("errorLines");
+            for (JsonNode line : p.path("errorLines")) {
+                if (lines.size() < 5) {
+                    lines.add(line.asText());
+                }
+            }
+        }
+        JsonNode suggested = p.path("suggestedRule");
+        if (suggested.path("pattern").isTextual()) {
+            ObjectNode rule = byCause.putObject("suggestedRule");
+            rule.put("normalised", suggested.path("normalised").asText());
+            rule.put("id", suggested.path("id").asText());
+            rule.put("pattern", suggested.path("pattern").asText());
+            ArrayNode keywords = rule.putArray("keywords");
+            suggested.path("keywords").forEach(k -> keywords.add(k.asText()));
+        }
 
         t.put("riskLevel", risks.riskOf(e));
         t.put("selfhealAction", action(e));

@@ -4,14 +4,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** GitHub's pagination header: {@code <https://...&page=2>; rel="next", <...>; rel="last"}. */
-final class LinkHeader {
+public final class LinkHeader {
 
     private static final Pattern PART = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"([^\"]+)\"");
 
     private LinkHeader() {
     }
 
-    static String next(String header) {
+    public static String next(String header) {
         if (header == null) {
             return null;
         }

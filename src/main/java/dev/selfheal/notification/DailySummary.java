@@ -1,10 +1,14 @@
 package dev.selfheal.notification;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.reports.ReportFolders;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -12,11 +16,29 @@ import org.springframework.stereotype.Component;
 
 /**
  * The daily summary (Quartz, {@code selfheal.notification.daily-summary-cron}): counts of the last 24 hours'
- * events, recorded as a {@code daily_summary} outbox event so it is delivered like any other notification
- * (Slack only, queued while Slack is down).
+ * events, and the failures no rule recognised grouped by their normalised first error line (with counts and the
+ * rule suggested for each, so operators grow {@code config/phase4-retry-policy.json} from what their fleet shows),
+ * recorded as a {@code daily_summary} outbox event so it is delivered like any other notification (Slack only,
+ * queued while Slack is down). Both are computed in SQL over {@code phase4_events}.
  */
 @Component
 public class DailySummary {
+
+    /** Groups of unknown failures listed; the rest are counted. */
+    static final int MAX_UNKNOWN_GROUPS = 10;
+    private static final String UNKNOWN_GROUPS = """
+            SELECT coalesce(payload->'suggestedRule'->>'normalised', '') AS line, count(*) AS failures,
+                   count(DISTINCT (repository, run_id)) AS runs, count(DISTINCT repository) AS repositories,
+                   min(payload->'suggestedRule'->>'id') AS id, min(payload->'suggestedRule'->>'pattern') AS pattern,
+                   min((payload->'suggestedRule'->'keywords')::text) AS keywords, count(*) OVER () AS groups
+              FROM phase4_events
+             WHERE event_type = 'failure_classified' AND payload->>'category' = 'unknown'
+               AND occurred_at > now() - interval '24 hours'
+             GROUP BY 1
+             ORDER BY failures DESC, line
+             LIMIT ?""";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final JdbcTemplate jdbc;
     private final Outbox outbox;
@@ -24,6 +46,17 @@ public class DailySummary {
     public DailySummary(JdbcTemplate jdbc, Outbox outbox) {
         this.jdbc = jdbc;
         this.outbox = outbox;
+    }
+
+    private static List<String> keywords(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return List.of(MAPPER.readValue(json, String[].class));
+        } catch (JsonProcessingException e) {
+            return List.of();
+        }
     }
 
     public long record() {
@@ -35,12 +68,40 @@ public class DailySummary {
         String summary = counts.isEmpty() ? "No events in the last 24 hours."
                 : "Last 24 hours: " + counts.entrySet().stream().map(c -> c.getValue() + " " + c.getKey())
                         .collect(Collectors.joining(", ")) + ".";
+        List<Map<String, Object>> unknown = new ArrayList<>();
+        long[] groups = {0};
+        jdbc.query(UNKNOWN_GROUPS, rs -> {
+            Map<String, Object> group = new LinkedHashMap<>();
+            String line = rs.getString("line");
+            group.put("line", line.isEmpty() ? null : line);
+            group.put("failures", rs.getLong("failures"));
+            group.put("runs", rs.getLong("runs"));
+            group.put("repositories", rs.getLong("repositories"));
+            if (rs.getString("pattern") != null) {
+                Map<String, Object> rule = new LinkedHashMap<>();
+                rule.put("normalised", line);
+                rule.put("id", rs.getString("id"));
+                rule.put("pattern", rs.getString("pattern"));
+                rule.put("keywords", keywords(rs.getString("keywords")));
+                group.put("suggestedRule", rule);
+            }
+            groups[0] = rs.getLong("groups");
+            unknown.add(group);
+        }, MAX_UNKNOWN_GROUPS);
+        if (!unknown.isEmpty()) {
+            summary += " Failures no rule recognised: " + groups[0] + (groups[0] == 1 ? " kind" : " kinds")
+                    + " by first error line (below, with a suggested rule each).";
+        }
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("date", ReportFolders.jstDate(now).toString());
         payload.put("from", ReportFolders.utc(now.minus(24, ChronoUnit.HOURS)));
         payload.put("to", ReportFolders.utc(now));
         payload.put("counts", counts);
         payload.put("summary", summary);
+        if (!unknown.isEmpty()) {
+            payload.put("unknownFailures", unknown);
+            payload.put("unknownKinds", groups[0]);
+        }
         return outbox.record("daily_summary", null, null, null, payload);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.retry.SuggestedRule;
 import dev.selfheal.risk.RiskLevels;
 import dev.selfheal.sanitize.Sanitizer;
 import java.util.ArrayList;
@@ -67,6 +68,25 @@ public class SlackMessages {
             if (v != null && !v.isBlank()) {
                 details.add("*" + key + "*\n" + v);
             }
+        }
+        JsonNode errorLines = p == null ? null : p.get("errorLines");
+        if (errorLines != null && errorLines.isArray() && !errorLines.isEmpty()) {
+            StringBuilder lines = new StringBuilder("*Last error lines* (no rule recognised them)\n```");
+            errorLines.forEach(l -> lines.append(l.asText().replace("```", "` ` `")).append('\n'));
+            details.add(lines.append("```").toString());
+        }
+        SuggestedRule rule = SuggestedRule.fromPayload(p == null ? null : p.get("suggestedRule"));
+        if (rule != null) {
+            details.add("*Suggested rule* (give it a category, add it to `config/phase4-retry-policy.json`)\n```"
+                    + rule.policyRuleJson() + "```");
+        }
+        for (JsonNode group : p == null ? List.<JsonNode>of() : p.path("unknownFailures")) {
+            SuggestedRule suggested = SuggestedRule.fromPayload(group.get("suggestedRule"));
+            details.add("*" + group.path("failures").asText() + "\u00d7 unknown* (" + group.path("runs").asText()
+                    + " run(s), " + group.path("repositories").asText() + " repositor"
+                    + (group.path("repositories").asInt() == 1 ? "y" : "ies") + "): `"
+                    + (group.path("line").isTextual() ? group.path("line").asText().replace("`", "'") : "(no error line)")
+                    + "`" + (suggested == null ? "" : "\n```" + suggested.policyRuleJson() + "```"));
         }
         for (String d : details) {
             for (String chunk : chunks(d, MAX_SECTION)) {

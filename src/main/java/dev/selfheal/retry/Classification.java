@@ -9,10 +9,13 @@ import java.util.Objects;
 /**
  * Why a run failed: the category (policy), the rule that decided, the line it matched (sanitized), where that
  * line was seen ({@code source}: annotation, step, log or conclusion), the deciding job's steps, and every signal
- * seen in the failed jobs, so a reader can tell which evidence won over which.
+ * seen in the failed jobs, so a reader can tell which evidence won over which. A failure no rule recognised
+ * ({@code unknown}) carries instead the last error lines of its job (sanitized, at most five) and a rule
+ * suggested from its first error line ({@link SuggestedRule}), so operators can teach the policy.
  */
 public record Classification(String category, String ruleId, String matchedLine, String matchedJob, String source,
-        String steps, boolean retryable, String risk, String fix, List<Signal> signals) {
+        String steps, boolean retryable, String risk, String fix, List<Signal> signals, List<String> errorLines,
+        SuggestedRule suggestedRule) {
 
     /** Where a signal was seen, in the order classification looks: annotations, then steps, then log lines. */
     public static final String ANNOTATION = "annotation";
@@ -37,12 +40,23 @@ public record Classification(String category, String ruleId, String matchedLine,
 
     public Classification(String category, String ruleId, String matchedLine, String matchedJob, boolean retryable,
             String risk, String fix) {
-        this(category, ruleId, matchedLine, matchedJob, null, null, retryable, risk, fix, List.of());
+        this(category, ruleId, matchedLine, matchedJob, null, null, retryable, risk, fix, List.of(), List.of(), null);
     }
 
     public Classification(String category, String ruleId, String matchedLine, String matchedJob, boolean retryable,
             String risk, String fix, List<Signal> signals) {
-        this(category, ruleId, matchedLine, matchedJob, null, null, retryable, risk, fix, signals);
+        this(category, ruleId, matchedLine, matchedJob, null, null, retryable, risk, fix, signals, List.of(), null);
+    }
+
+    public Classification(String category, String ruleId, String matchedLine, String matchedJob, String source,
+            String steps, boolean retryable, String risk, String fix, List<Signal> signals) {
+        this(category, ruleId, matchedLine, matchedJob, source, steps, retryable, risk, fix, signals, List.of(), null);
+    }
+
+    public Classification(String category, String ruleId, String matchedLine, String matchedJob, boolean retryable,
+            String risk, String fix, List<Signal> signals, List<String> errorLines, SuggestedRule suggestedRule) {
+        this(category, ruleId, matchedLine, matchedJob, null, null, retryable, risk, fix, signals, errorLines,
+                suggestedRule);
     }
 
     /**
@@ -62,6 +76,7 @@ public record Classification(String category, String ruleId, String matchedLine,
 
     public Classification {
         signals = signals == null ? List.of() : List.copyOf(signals);
+        errorLines = errorLines == null ? List.of() : List.copyOf(errorLines);
     }
 
     /** "network-reset (transient_infrastructure) in build, over step-failed (deterministic, catch-all) in build". */
@@ -99,6 +114,12 @@ public record Classification(String category, String ruleId, String matchedLine,
         if (!signals.isEmpty()) {
             p.put("signals", signals.stream().map(Signal::toString).toList());
             p.put("decision", decision());
+        }
+        if (!errorLines.isEmpty()) {
+            p.put("errorLines", errorLines);
+        }
+        if (suggestedRule != null) {
+            p.put("suggestedRule", suggestedRule.payload());
         }
         return p;
     }

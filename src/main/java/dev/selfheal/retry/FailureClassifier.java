@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,6 +52,11 @@ public class FailureClassifier {
     private static final int MAX_SIGNALS = 20;
     // GitHub prefixes every log line with its time: 2026-11-20T10:00:00.1234567Z
     private static final Pattern TIMESTAMP = Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z ");
+    /** Lines kept of an unrecognised failure: the last ones that look like errors (else the last lines). */
+    static final int ERROR_LINES = 5;
+    private static final int ERROR_LINE_LENGTH = 300;
+    private static final Pattern ERROR_LIKE = Pattern.compile("(?i)##\\[error]|\\berror\\b|\\bfatal\\b|exception|"
+            + "\\bpanic|denied|\\bcannot\\b|can't|\\bunable\\b|not found|\\binvalid\\b|\\bERR!");
 
     private final RetryPolicy policy;
     private final Sanitizer sanitizer;
@@ -62,8 +69,14 @@ public class FailureClassifier {
             boolean catchAll) {
     }
 
+    @Autowired
     public FailureClassifier(PolicyFiles policies, Sanitizer sanitizer) {
-        this.policy = policies.retryPolicy();
+        this(policies.retryPolicy(), sanitizer);
+    }
+
+    /** The classifier of one retry policy, without Spring (the {@code classify} command). */
+    public FailureClassifier(RetryPolicy policy, Sanitizer sanitizer) {
+        this.policy = policy;
         this.sanitizer = sanitizer;
         int i = 0;
         for (RetryPolicy.ClassificationRule r : policy.classification()) {
@@ -192,6 +205,13 @@ public class FailureClassifier {
         private final String job;
         private final String[] firstLine = new String[rules.size()];
         private final String[] source = new String[rules.size()];
+        /** The log line number (1-based) of each first line; 0 for a conclusion, an annotation or a step. */
+        private final int[] lineNumber = new int[rules.size()];
+        private int lines;
+        /** For a failure no rule recognises: its first error-like line, the last ones, the last lines at all. */
+        private String firstError;
+        private final ArrayDeque<String> lastErrors = new ArrayDeque<>(ERROR_LINES);
+        private final ArrayDeque<String> lastLines = new ArrayDeque<>(ERROR_LINES);
         private boolean jobLevelFailureAnnotation;
         private String steps;
 
@@ -199,11 +219,40 @@ public class FailureClassifier {
             this.job = job;
         }
 
+        void keep(String text) {
+            String line = text.strip();
+            if (line.isEmpty()) {
+                return;
+            }
+            if (line.length() > ERROR_LINE_LENGTH) {
+                line = line.substring(0, ERROR_LINE_LENGTH) + "...";
+            }
+            push(lastLines, line);
+            if (ERROR_LIKE.matcher(line).find()) {
+                if (firstError == null) {
+                    firstError = line;
+                }
+                push(lastErrors, line);
+            }
+        }
+
+        private static void push(ArrayDeque<String> ring, String line) {
+            if (ring.size() == ERROR_LINES) {
+                ring.removeFirst();
+            }
+            ring.addLast(line);
+        }
+
+        boolean hasLines() {
+            return !lastLines.isEmpty();
+        }
+
         void matched(Rule r, String line, String where) {
             int i = r.index();
             if (firstLine[i] == null || tier(where) < tier(source[i])) {
                 firstLine[i] = line;
                 source[i] = where;
+                lineNumber[i] = Classification.LOG.equals(where) ? lines : 0;
             }
         }
 
@@ -346,6 +395,12 @@ public class FailureClassifier {
             String text = TIMESTAMP.matcher(raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw)
                     .replaceFirst("");
             JobEvidence ev = evidence(jobName);
+            if (Classification.LOG.equals(where)) {
+                // line numbers and an unknown failure's error lines are the log's: an annotation's text is
+                // matched, not kept (its "Process completed with exit code 1." would be every first error line)
+                ev.lines++;
+                ev.keep(text);
+            }
             long candidates = keywords.hits(text) | alwaysTried;
             boolean matched = false;
             Rule before = null;
@@ -364,6 +419,16 @@ public class FailureClassifier {
                 }
             }
             return matched && ev.winner() != before;
+        }
+
+        /** The log line number (1-based) of the line that decided {@code c}; 0 for a conclusion or no rule. */
+        public int lineNumber(Classification c) {
+            JobEvidence ev = jobs.get(c.matchedJob() == null ? "" : c.matchedJob());
+            if (ev == null || c.ruleId() == null) {
+                return 0;
+            }
+            return rules.stream().filter(r -> r.id().equals(c.ruleId())).findFirst()
+                    .map(r -> ev.lineNumber[r.index()]).orElse(0);
         }
 
         public int linesRead() {
@@ -392,12 +457,27 @@ public class FailureClassifier {
             String line = best == null ? null : decidingJob.firstLine[best.index()];
             String kept = line == null ? null : sanitizer.sanitize(
                     line.length() > KEPT_LINE ? line.substring(0, KEPT_LINE) + "..." : line);
-            JobEvidence stepsOf = decidingJob != null ? decidingJob : jobs.values().stream()
-                    .filter(ev -> ev.steps != null).findFirst().orElse(null);
+            List<String> errorLines = List.of();
+            SuggestedRule suggested = null;
+            JobEvidence shown = decidingJob;
+            if (best == null) {
+                shown = jobs.values().stream().filter(ev -> !ev.lastErrors.isEmpty()).findFirst()
+                        .orElse(jobs.values().stream().filter(JobEvidence::hasLines).findFirst().orElse(null));
+                if (shown != null) {
+                    errorLines = (shown.lastErrors.isEmpty() ? shown.lastLines : shown.lastErrors).stream()
+                            .map(sanitizer::sanitize).toList();
+                    suggested = SuggestedRule.of(sanitizer.sanitize(
+                            shown.firstError != null ? shown.firstError : shown.lastLines.peekLast()));
+                }
+            }
+            // the steps of the deciding job; for an unknown failure, of the job shown, else the first with steps
+            JobEvidence stepsOf = decidingJob != null ? decidingJob
+                    : shown != null && shown.steps != null ? shown
+                    : jobs.values().stream().filter(ev -> ev.steps != null).findFirst().orElse(null);
             return new Classification(category, best == null ? null : best.id(), kept,
-                    best == null ? null : decidingJob.job, best == null ? null : decidingJob.source[best.index()],
+                    shown == null ? null : shown.job, best == null ? null : decidingJob.source[best.index()],
                     stepsOf == null ? null : stepsOf.steps, policy.isRetryable(category),
-                    c == null ? "medium" : c.risk(), c == null ? null : c.fix(), signals);
+                    c == null ? "medium" : c.risk(), c == null ? null : c.fix(), signals, errorLines, suggested);
         }
 
         // a job decided by a specific rule outranks one decided by a catch-all; then the order in the file

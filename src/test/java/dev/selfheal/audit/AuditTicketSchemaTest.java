@@ -129,6 +129,32 @@ class AuditTicketSchemaTest {
     }
 
     @Test
+    void unknownFailureTicketCarriesErrorLinesAndSuggestedRule() throws Exception {
+        String repo = uniqueRepository("audit-unknown");
+        long run = runId();
+        long eventId = outbox.record("final_failure", repo, run, 1, unknownFinalFailure(repo, run));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM phase4_audit_tickets WHERE event_id = ?", Integer.class, eventId) == 1);
+        Map<String, Object> row = jdbc.queryForMap("SELECT * FROM phase4_audit_tickets WHERE event_id = ?", eventId);
+        JsonNode ticket = mapper().readTree(folders.root().resolve((String) row.get("json_path")).toFile());
+        String text = Files.readString(folders.root().resolve((String) row.get("md_path")));
+
+        assertThat(schema().validate(ticket)).isEmpty();
+        assertThat(ticket.at("/classification/byCause/category").asText()).isEqualTo("unknown");
+        assertThat(ticket.at("/classification/byCause/errorLines/0").asText())
+                .isEqualTo("Error: Deployment 8812 of environment 'staging' was rejected by protection rule 3");
+        assertThat(ticket.at("/classification/byCause/suggestedRule/normalised").asText())
+                .isEqualTo("Error: Deployment <n> of environment '<text>' was rejected by protection rule <n>");
+        assertThat(ticket.at("/classification/byCause/suggestedRule/keywords/0").asText())
+                .isEqualTo("was rejected by protection rule");
+        assertThat(text).contains("### Last error lines (no rule recognised them)", "### Suggested rule",
+                "\"id\":\"suggested-was-rejected-by-protection-rule\"", "\"category\":\"CHOOSE-A-CATEGORY\"")
+                .doesNotContain(GITHUB_PAT);
+        assertThat(ticket.toString()).doesNotContain(GITHUB_PAT);
+    }
+
+    @Test
     void twoTicketsInTheSameSecondAreBothKept(@TempDir Path reports) throws Exception {
         // a clock stopped at one second (23:30 UTC: the next day's JST folder)
         Clock stopped = Clock.fixed(Instant.parse("2026-03-01T23:30:00Z"), ZoneOffset.UTC);

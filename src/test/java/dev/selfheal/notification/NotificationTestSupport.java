@@ -105,6 +105,20 @@ public final class NotificationTestSupport {
         return p;
     }
 
+    /**
+     * A final failure no rule recognised, as the retry engine records it: its last error lines (one holding a
+     * planted token, which the outbox masks) and the rule suggested from the first.
+     */
+    public static ObjectNode unknownFinalFailure(String repository, long runId) {
+        ObjectNode p = finalFailure(repository, runId, "unknown", null);
+        p.put("attempts", 0);
+        p.put("reason", "not retryable: unknown");
+        String first = "Error: Deployment 8812 of environment 'staging' was rejected by protection rule 3";
+        p.putArray("errorLines").add(first).add("error: token " + GITHUB_PAT + " is not allowed here");
+        p.set("suggestedRule", MAPPER.valueToTree(dev.selfheal.retry.SuggestedRule.of(first).payload()));
+        return p;
+    }
+
     public static Map<String, Object> map(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {

@@ -65,6 +65,22 @@ class SlackMessagePerEventTypeTest extends NotificationTest {
     }
 
     @Test
+    void unknownFailureShowsItsErrorLinesAndTheSuggestedRule() throws Exception {
+        stubServices();
+        String repo = uniqueRepository("unknown");
+        long run = runId();
+        outbox.record("final_failure", repo, run, 1, unknownFinalFailure(repo, run));
+
+        String all = slackMessageAbout(repo).toString();
+
+        assertThat(all).contains("*Category*\\nunknown", "*Last error lines* (no rule recognised them)",
+                "Error: Deployment 8812 of environment 'staging' was rejected by protection rule 3",
+                "*Suggested rule*", "suggested-was-rejected-by-protection-rule", "CHOOSE-A-CATEGORY",
+                "was rejected by protection rule\\\"],");
+        assertNoSecret(all);
+    }
+
+    @Test
     void recoveredSaysHowItHealedWithLowRisk() throws Exception {
         stubServices();
         String repo = uniqueRepository("recovered");

@@ -23,13 +23,13 @@ class FailureCorpusTest {
     static final FailureClassifier CLASSIFIER = FailureClassificationTest.CLASSIFIER;
     static final Path REPORT = Path.of("target/failure-corpus-report.md");
 
-    static List<FailureCorpus.Entry> entries() {
+    static List<CorpusEntry> entries() {
         return FailureCorpus.entries();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
-    void entryGetsItsCategoryAndRetryDecision(FailureCorpus.Entry entry) {
+    void entryGetsItsCategoryAndRetryDecision(CorpusEntry entry) {
         Classification c = FailureCorpus.classify(CLASSIFIER, entry);
 
         assertThat(c.retryable()).as("%s decided by %s", entry, c.decision()).isEqualTo(entry.retry());
@@ -38,11 +38,11 @@ class FailureCorpusTest {
 
     @Test
     void corpusIsLargeBalancedAndSourced() {
-        List<FailureCorpus.Entry> entries = entries();
-        long retried = entries.stream().filter(FailureCorpus.Entry::retry).count();
+        List<CorpusEntry> entries = entries();
+        long retried = entries.stream().filter(CorpusEntry::retry).count();
 
         assertThat(entries).hasSizeGreaterThanOrEqualTo(200);
-        assertThat(entries).extracting(FailureCorpus.Entry::id).doesNotHaveDuplicates();
+        assertThat(entries).extracting(CorpusEntry::id).doesNotHaveDuplicates();
         assertThat(retried).isBetween(entries.size() * 2L / 5, entries.size() * 3L / 5);
         assertThat(entries).allSatisfy(e -> {
             assertThat(e.source()).isNotBlank();
@@ -59,7 +59,7 @@ class FailureCorpusTest {
         int[][] matrix = new int[2][2];
         Map<String, int[]> byCategory = new TreeMap<>();
         StringBuilder misses = new StringBuilder();
-        for (FailureCorpus.Entry e : entries()) {
+        for (CorpusEntry e : entries()) {
             Classification c = FailureCorpus.classify(CLASSIFIER, e);
             matrix[e.retry() ? 1 : 0][c.retryable() ? 1 : 0]++;
             int[] row = byCategory.computeIfAbsent(e.category(), k -> new int[3]);

@@ -22,7 +22,7 @@ class ShippedRulesMatchCorpusTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rules")
     void ruleMatchesARealCorpusLine(RetryPolicy.ClassificationRule rule) {
-        List<FailureCorpus.Entry> entries = FailureCorpus.entries();
+        List<CorpusEntry> entries = FailureCorpus.entries();
         Pattern pattern = Pattern.compile(rule.pattern());
 
         assertThat(entries.stream().flatMap(e -> e.lines().stream()))
