@@ -8,11 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * The per-layer day logs: {@code <day>/logs/<kind>_log_YYYYMMDD.log} (kind = detection, retry,
- * notification, killswitch, sanitization, ...). One line per entry, UTC time first, sanitized.
+ * notification, killswitch, sanitization, ...). One line per entry, UTC time first, sanitized. Each line is also
+ * an INFO line of logger {@code selfheal.<kind>} in the console (sanitization at DEBUG).
  */
 @Component
 public class ReportLog {
@@ -30,7 +33,16 @@ public class ReportLog {
     public Path append(String kind, String line) {
         Instant now = folders.now();
         Path file = folders.dayFolder(now, "logs").resolve(kind + "_log_" + ReportFolders.compactDate(now) + ".log");
-        String text = ReportFolders.utc(now) + " " + sanitizer.sanitize(line).replace('\n', ' ') + "\n";
+        String clean = sanitizer.sanitize(line).replace('\n', ' ');
+        String text = ReportFolders.utc(now) + " " + clean + "\n";
+        // the console tells the same story, one line per decision and action (logger selfheal.<kind>);
+        // what the sanitizer masked is a detail, kept at DEBUG
+        Logger console = LoggerFactory.getLogger("selfheal." + kind);
+        if ("sanitization".equals(kind)) {
+            console.debug(clean);
+        } else {
+            console.info(clean);
+        }
         try {
             // one write() of an O_APPEND file: lines from several threads or instances do not interleave
             Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

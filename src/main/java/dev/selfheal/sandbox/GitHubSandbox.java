@@ -61,11 +61,24 @@ public class GitHubSandbox implements AutoCloseable {
                 while (slackMessages.size() > 100) {
                     slackMessages.pollFirst();
                 }
-                LOG.info("Slack message captured by the sandbox: {}", body);
+                // the console gets the message's text; the Block Kit payload only at DEBUG
+                LOG.info("Slack message captured by the sandbox: {}", summary(body));
+                LOG.debug("Slack payload: {}", body);
             }
         });
         server.start();
         seedDemo();
+    }
+
+    /** The message's plain-text line (Slack's fallback {@code text}), one line, at most 200 characters. */
+    static String summary(String body) {
+        try {
+            String text = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("text").asText("");
+            text = text.isBlank() ? "(no text field)" : text.replaceAll("\\s+", " ").strip();
+            return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return "(not JSON, " + body.length() + " characters)";
+        }
     }
 
     public WireMockServer server() {

@@ -29,7 +29,9 @@ class DemoShowsTheWholeLoopTest {
     static final String DATABASE = "selfheal_test_demo";
 
     @Test
-    void demoHealsTheFlakyRunAndReportsTheBrokenOne() throws Exception {
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void demoHealsTheFlakyRunAndReportsTheBrokenOne(org.springframework.boot.test.system.CapturedOutput console)
+            throws Exception {
         // a database of its own: the shipped policy's hourly re-run budget must not see the other tests' re-runs
         try (Connection c = DriverManager.getConnection(ExternalPostgres.serverUrl() + "postgres", "postgres", "")) {
             c.createStatement().execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
@@ -81,6 +83,11 @@ class DemoShowsTheWholeLoopTest {
             assertThat(day.resolve("logs").resolve("retry_log_" + day.getFileName().toString().replace("-", "")
                     + ".log")).content().contains("demo/flaky#2001#2 recovered after 1 re-run");
             assertThat(String.join("\n", sandbox.slackMessages())).doesNotContain("demo-sandbox-token-not-a-secret");
+            // the console tells the story: one line per decision, no Block Kit payloads
+            assertThat(console.getOut()).contains("selfheal.retry").contains("demo/flaky#2001#1 classified "
+                    + "transient_infrastructure").contains("demo/flaky#2001#2 recovered after 1 re-run");
+            assertThat(console.getOut().lines().filter(l -> l.contains("Slack message captured by the sandbox")))
+                    .isNotEmpty().allSatisfy(l -> assertThat(l.length()).isLessThan(500));
         } finally {
             demo.close();
         }
