@@ -265,7 +265,8 @@ public class EvidenceCollector {
         log.append("evidence", "run " + s.repository + "#" + s.runId + " files=" + s.files.size()
                 + " missing=" + s.missing);
         summaries.regenerate(s.runTime);
-        LOG.info("evidence of {}#{}: {} files, missing {}", s.repository, s.runId, s.files.size(), s.missing);
+        // the day log line (selfheal.evidence) already tells the console
+        LOG.debug("evidence of {}#{}: {} files, missing {}", s.repository, s.runId, s.files.size(), s.missing);
     }
 
     public void done(@ExchangeProperty(EVENT) Outbox.Event e) {
