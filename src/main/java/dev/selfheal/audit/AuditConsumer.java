@@ -21,7 +21,11 @@ public class AuditConsumer {
     }
 
     public void ticket(@Body Outbox.Event e) throws IOException {
-        tickets.write(e);
+        if ("evidence_collected".equals(e.type())) {
+            tickets.addEvidence(e);
+        } else {
+            tickets.write(e);
+        }
         outbox.done(e.id(), AuditTickets.CONSUMER);
     }
 }
