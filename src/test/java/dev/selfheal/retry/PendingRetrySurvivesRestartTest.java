@@ -70,6 +70,25 @@ class PendingRetrySurvivesRestartTest {
             Thread.sleep(1_000);
             wm.verify(1, postRequestedFor(urlPathEqualTo(rerun)));
             assertThat(statuses(jdbc2, runId)).containsExactly("sent");
+            // the retry log tells the wait as it happened: sent after the restart, later than its due time
+            // (issue 11 item 4: it said "waited 4.0 s", the back-off, whatever the real wait)
+            java.util.Map<String, Object> row = jdbc2.queryForMap("SELECT due_at, requested_at FROM "
+                    + "phase4_retry_history WHERE original_run_id = ?", runId);
+            double late = Duration.between(((java.sql.Timestamp) row.get("due_at")).toInstant(),
+                    ((java.sql.Timestamp) row.get("requested_at")).toInstant()).toMillis() / 1000.0;
+            assertThat(late).isPositive();
+            String line;
+            try (var days = Files.walk(data.resolve("docs").resolve("reports"))) {
+                line = days.filter(f -> f.getFileName().toString().startsWith("retry_log_")).flatMap(f -> {
+                    try {
+                        return Files.readAllLines(f).stream();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).filter(l -> l.contains("#" + runId + " re-run 1 requested")).findFirst().orElseThrow();
+            }
+            assertThat(line).doesNotContain("waited 4.0 s,").contains("with back-off 4.0 s, due ",
+                    String.format(java.util.Locale.ROOT, "%.1f s after its due time", late));
         } finally {
             second.close();
         }
