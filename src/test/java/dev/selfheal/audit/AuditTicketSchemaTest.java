@@ -228,6 +228,24 @@ class AuditTicketSchemaTest {
         assertThat(second.at("/artifacts")).hasSize(3);
     }
 
+    @Autowired
+    AuditConsumer consumer;
+
+    /** Issue 11 item 4: PHASE4_AUDIT_SUMMARY.md lagged behind events; a new ticket is listed at once. */
+    @Test
+    void newTicketIsListedInTheDaysAuditSummaryAtOnce() throws Exception {
+        String repo = uniqueRepository("summary-now");
+        long run = runId();
+        long ff = settled("final_failure", repo, run, 1, finalFailure(repo, run, "deterministic", "FAIL test"));
+        consumer.ticket(event(ff));
+        String json = jdbc.queryForObject("SELECT json_path FROM phase4_audit_tickets WHERE event_id = ?",
+                String.class, ff);
+        Path ticket = folders.root().resolve(json);
+        String summary = Files.readString(ticket.getParent().getParent().resolve("PHASE4_AUDIT_SUMMARY.md"));
+        String md = ticket.getFileName().toString().replace(".json", ".md");
+        assertThat(summary).contains("(audit_tickets/" + md + ")").contains("run " + run + ": max_attempts");
+    }
+
     static Map<String, Object> collected(String repo, long run) {
         String dir = "artifacts/" + run + "/";
         return Map.of("repository", repo, "runId", run, "artifact_path", dir, "evidence_type", "complete",
