@@ -60,8 +60,23 @@ public class AuditTicketMarkdown {
                     .append(rule.policyRuleJson()).append("\n```\n");
         }
         b.append("\n## Artifacts\n\n");
+        JsonNode evidence = t.path("evidence");
+        String status = t.path("artifactsStatus").asText("");
+        if (evidence.isObject()) {
+            b.append("Evidence of the run collected in `").append(evidence.path("path").asText("?").replace("`", "'"))
+                    .append("` (").append(evidence.path("type").asText("?")).append(", recorded ")
+                    .append(evidence.path("recordedAt").asText("?")).append(").");
+            if (!evidence.path("missing").isEmpty()) {
+                b.append(" Missing:");
+                evidence.path("missing").forEach(m -> b.append(' ').append(cell(m)).append(';'));
+            }
+            b.append("\n\n");
+        }
         if (t.path("artifacts").isEmpty()) {
-            b.append("None collected.\n");
+            b.append("pending".equals(status)
+                    ? "Not collected yet when this ticket was written: the run's evidence collection was still "
+                            + "running; this ticket is rewritten when it finishes.\n"
+                    : "None collected.\n");
         } else {
             b.append("| Name | Size (bytes) | SHA-256 |\n|---|---|---|\n");
             for (JsonNode a : t.path("artifacts")) {

@@ -80,6 +80,10 @@ public class AuditTickets {
         Path dir = folders.dayFolder(now, "audit_tickets");
         String base = "audit_ticket_" + NAME.format(now);
         ObjectNode ticket = build(e, now);
+        Evidence collected = latestEvidence(e);
+        if (collected != null) {
+            fillArtifacts(ticket, collected.eventId, collected.payload);
+        }
         for (int n = 1; ; n++) {
             String id = n == 1 ? base : base + "_" + n;
             Path jsonFile = dir.resolve(id + ".json");
@@ -95,6 +99,85 @@ public class AuditTickets {
                 return jsonFile;
             }
         }
+    }
+
+    /**
+     * An {@code evidence_collected} event: the tickets of its run already written get its files as their
+     * artifacts (both files rewritten under the row lock, like {@link #addLinks}). Tickets written after the
+     * collection read it themselves ({@link #write}). Returns how many tickets were rewritten.
+     */
+    @Transactional
+    public int addEvidence(Outbox.Event e) {
+        if (!"evidence_collected".equals(e.type()) || e.runId() == null) {
+            return 0;
+        }
+        List<String> paths = jdbc.queryForList("SELECT t.json_path FROM phase4_audit_tickets t "
+                + "JOIN phase4_events ev ON ev.id = t.event_id WHERE ev.run_id = ? "
+                + "AND ev.repository IS NOT DISTINCT FROM ? ORDER BY t.event_id FOR UPDATE OF t",
+                String.class, e.runId(), e.repository());
+        for (String path : paths) {
+            Path jsonFile = folders.root().resolve(path);
+            try {
+                ObjectNode ticket = (ObjectNode) json.readTree(jsonFile.toFile());
+                JsonNode had = ticket.path("evidence").path("eventId");
+                if (had.isNumber() && had.asLong() > e.id()) {
+                    continue; // a newer collection is there already
+                }
+                fillArtifacts(ticket, e.id(), e.payload());
+                ObjectNode clean = (ObjectNode) sanitizer.sanitize(ticket);
+                AtomicFiles.write(jsonFile, json.writeValueAsBytes(clean));
+                Path mdFile = jsonFile.resolveSibling(clean.get("ticketId").asText() + ".md");
+                AtomicFiles.write(mdFile, markdown.render(clean).getBytes(StandardCharsets.UTF_8));
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException("cannot add evidence to " + jsonFile, ex);
+            }
+        }
+        return paths.size();
+    }
+
+    private record Evidence(long eventId, JsonNode payload) {
+    }
+
+    /** The run's latest evidence_collected event, or null (not collected yet, or no run). */
+    private Evidence latestEvidence(Outbox.Event e) {
+        if (e.runId() == null) {
+            return null;
+        }
+        List<Evidence> found = jdbc.query("SELECT id, payload::text FROM phase4_events WHERE event_type = "
+                + "'evidence_collected' AND run_id = ? AND repository IS NOT DISTINCT FROM ? ORDER BY id DESC LIMIT 1",
+                (rs, i) -> {
+                    try {
+                        return new Evidence(rs.getLong(1), json.readTree(rs.getString(2)));
+                    } catch (IOException ex) {
+                        throw new java.sql.SQLException("unreadable evidence_collected payload", ex);
+                    }
+                }, e.runId(), e.repository());
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** The collected files (path relative to the day folder, size, SHA-256) become the ticket's artifacts. */
+    private void fillArtifacts(ObjectNode ticket, long eventId, JsonNode p) {
+        ArrayNode artifacts = ticket.putArray("artifacts");
+        for (JsonNode f : p.path("files")) {
+            String name = f.hasNonNull("path") ? f.get("path").asText() : f.path("type").asText("?");
+            ObjectNode o = artifacts.addObject();
+            o.put("name", name.replace('\\', '/'));
+            if (f.path("size_bytes").isNumber()) {
+                o.put("sizeBytes", f.get("size_bytes").asLong());
+            } else {
+                o.putNull("sizeBytes");
+            }
+            String sha = f.path("sha256").asText(null);
+            o.put("sha256", sha != null && sha.matches("[0-9a-f]{64}") ? sha : null);
+        }
+        ticket.put("artifactsStatus", "collected");
+        ObjectNode ev = ticket.putObject("evidence");
+        ev.put("eventId", eventId);
+        ev.put("path", text(p, "artifact_path"));
+        ev.put("type", text(p, "evidence_type"));
+        ev.put("recordedAt", text(p, "recorded_at"));
+        ArrayNode missing = ev.putArray("missing");
+        p.path("missing").forEach(m -> missing.add(m.asText()));
     }
 
     /** The link to an event's ticket (Markdown) for messages and issues, or null while there is none. */
@@ -170,6 +253,8 @@ public class AuditTickets {
         }
 
         ArrayNode artifacts = t.putArray("artifacts");
+        t.put("artifactsStatus", e.runId() == null ? "none" : "pending");
+        t.putNull("evidence");
         for (JsonNode a : p.path("artifacts")) {
             ObjectNode o = artifacts.addObject();
             o.put("name", a.path("name").asText("?"));
@@ -180,6 +265,9 @@ public class AuditTickets {
             }
             String sha = a.path("sha256").asText(null);
             o.put("sha256", sha != null && sha.matches("[0-9a-f]{64}") ? sha : null);
+        }
+        if (!artifacts.isEmpty()) {
+            t.put("artifactsStatus", "collected");
         }
 
         Integer status = null;

@@ -9,7 +9,7 @@ import java.util.Map;
 /** The fields of a GitHub workflow run (REST or webhook shape) that Selfheal uses. */
 public record RunSummary(String repository, long runId, int attempt, Long workflowId, String workflowName,
         String status, String conclusion, String htmlUrl, String actor, String event, String headBranch,
-        String headSha, Instant startedAt, Instant completedAt) {
+        String headSha, Instant startedAt, Instant completedAt, Integer runNumber) {
 
     /** Reads a {@code workflow_run} object; {@code repository} is used when the object does not name one. */
     public static RunSummary from(JsonNode run, String repository) {
@@ -28,7 +28,9 @@ public record RunSummary(String repository, long runId, int attempt, Long workfl
                 run.path("conclusion").asText(null), run.path("html_url").asText(null),
                 run.path("actor").path("login").asText(null), run.path("event").asText(null),
                 run.path("head_branch").asText(null), run.path("head_sha").asText(null),
-                started, instant(run, "updated_at"));
+                started, instant(run, "updated_at"),
+                run.path("run_number").canConvertToInt() && run.hasNonNull("run_number")
+                        ? run.get("run_number").asInt() : null);
     }
 
     /** Reads back the common fields of an outbox payload ({@link #payload()}). */
@@ -38,7 +40,7 @@ public record RunSummary(String repository, long runId, int attempt, Long workfl
                 p.path("workflowName").asText(null), "completed", p.path("conclusion").asText(null),
                 p.path("htmlUrl").asText(null), p.path("actor").asText(null), p.path("event").asText(null),
                 p.path("headBranch").asText(null), p.path("headSha").asText(null), instant(p, "startedAt"),
-                instant(p, "completedAt"));
+                instant(p, "completedAt"), p.hasNonNull("runNumber") ? p.get("runNumber").asInt() : null);
     }
 
     private static Instant instant(JsonNode node, String field) {
@@ -76,6 +78,7 @@ public record RunSummary(String repository, long runId, int attempt, Long workfl
         p.put("repository", repository);
         p.put("runId", runId);
         p.put("runAttempt", attempt);
+        p.put("runNumber", runNumber);
         p.put("workflowId", workflowId);
         p.put("workflowName", workflowName);
         p.put("htmlUrl", htmlUrl);

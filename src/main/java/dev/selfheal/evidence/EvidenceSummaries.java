@@ -296,9 +296,9 @@ public class EvidenceSummaries {
             for (ObjectNode e : retries) {
                 for (JsonNode r : e.get("retries")) {
                     md.append("| ").append(e.get("run_id").asLong()).append(" | ").append(r.path("attempt").asInt())
-                            .append(" | ").append(r.path("category").asText()).append(" | ")
-                            .append(r.path("status").asText()).append(" | ").append(r.path("result").asText(""))
-                            .append(" |\n");
+                            .append(" | ").append(cell(r.path("category").asText())).append(" | ")
+                            .append(cell(r.path("status").asText())).append(" | ")
+                            .append(cell(r.path("result").asText(""))).append(" |\n");
                 }
             }
         }
@@ -307,8 +307,8 @@ public class EvidenceSummaries {
         jdbc.query("SELECT event_type, repository, run_id, payload->>'reason', payload->>'missing' FROM phase4_events "
                 + "WHERE event_type IN ('final_failure', 'evidence_missing') AND occurred_at >= ? AND occurred_at < ? "
                 + "ORDER BY id", rs -> {
-                    open.add("- " + rs.getString(1) + " " + rs.getString(2) + " run " + rs.getLong(3) + ": "
-                            + (rs.getString(4) != null ? rs.getString(4) : rs.getString(5)));
+                    open.add(bullet(rs.getString(1) + " " + rs.getString(2) + " run " + rs.getLong(3),
+                            rs.getString(4) != null ? rs.getString(4) : rs.getString(5)));
                 }, Timestamp.from(from), Timestamp.from(to));
         md.append(open.isEmpty() ? "None.\n" : String.join("\n", open) + "\n");
         md.append("\n## Audit tickets\n\n");
@@ -320,6 +320,38 @@ public class EvidenceSummaries {
             md.append("- [").append(t.getFileName()).append("](audit_tickets/").append(t.getFileName()).append(")\n");
         }
         return md.toString();
+    }
+
+    /**
+     * One list item whatever the text holds: its first line inline (Markdown escaped), further lines of a
+     * multi-line body (an error body pasted from GitHub) as a fenced block indented under the item, so a line
+     * starting with #, |, - or ``` cannot end the list or open a heading (issue 11 item 4).
+     */
+    static String bullet(String head, String text) {
+        if (text == null || text.isBlank()) {
+            return "- " + inline(head);
+        }
+        String[] lines = text.strip().split("\\R");
+        StringBuilder b = new StringBuilder("- ").append(inline(head)).append(": ").append(inline(lines[0]));
+        if (lines.length > 1) {
+            b.append("\n\n  ````text\n");
+            for (int i = 1; i < lines.length; i++) {
+                b.append("  ").append(lines[i].replace("````", "` ` ` `")).append('\n');
+            }
+            b.append("  ````");
+        }
+        return b.toString();
+    }
+
+    /** Text for one line of Markdown: no line breaks, and the characters that make structure escaped. */
+    static String inline(String text) {
+        String one = text.replace("\r", "").replace('\n', ' ');
+        return one.replaceAll("([\\\\`*\\[\\]<>#|])", "\\\\$1");
+    }
+
+    /** A table cell: one line, pipes escaped. */
+    static String cell(String text) {
+        return text.replace("\r", "").replace("\n", "<br>").replace("|", "\\|");
     }
 
     private void write(Path file, String text) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.detection.RunSummary;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.reports.ReportLog;
 import dev.selfheal.routes.ExchangeProperties;
 import java.sql.Timestamp;
@@ -59,14 +60,16 @@ public class RecoveryHandler {
             reportLog.append("retry", "run " + reported.key() + " reported success but verification failed: " + why);
             return "unverified";
         }
+        // our events on our clock: when we first saw the failure (its retry row) and when we verified the
+        // recovery (now); GitHub's events on GitHub's clock: when the failed and the successful attempts completed.
+        // A GitHub time can precede our own re-run request (clock skew), so the two are never mixed.
         Instant firstSeen = jdbc.queryForObject("SELECT min(created_at) FROM phase4_retry_history "
                 + "WHERE original_run_id = ?", Timestamp.class, reported.runId()).toInstant();
-        Instant recoveredAt = actual.completedAt() != null ? actual.completedAt() : Instant.now();
-        if (recoveredAt.isBefore(firstSeen)) {
-            // GitHub's clock or a replayed payload: the recovery cannot precede the failure we saw
-            recoveredAt = Instant.now();
-        }
-        long ttr = Math.max(0, Duration.between(firstSeen, recoveredAt).toSeconds());
+        Instant verifiedAt = Instant.now();
+        long ttr = Math.max(0, Duration.between(firstSeen, verifiedAt).toSeconds());
+        Instant githubRecoveredAt = actual.completedAt();
+        Instant githubFailedAt = githubFailedAt(reported.runId(), actual.attempt());
+        Instant recoveredAt = githubRecoveredAt != null ? githubRecoveredAt : verifiedAt;
         jdbc.update("UPDATE phase4_retry_history SET status = 'succeeded', completed_at = now(), result = 'success' "
                 + "WHERE original_run_id = ? AND status = 'sent'", reported.runId());
         jdbc.update("UPDATE phase4_metrics SET recovered = true, recovered_at = ?, final_failure = false, "
@@ -75,6 +78,14 @@ public class RecoveryHandler {
         Map<String, Object> payload = actual.payload();
         payload.put("attempts", attempt);
         payload.put("timeToRecoverSeconds", ttr);
+        payload.put("timeToRecoverClock", "selfheal: from our first sight of the failure to our verification");
+        payload.put("failureSeenAt", ReportFolders.utc(firstSeen));
+        payload.put("verifiedAt", ReportFolders.utc(verifiedAt));
+        payload.put("githubFailedAt", githubFailedAt == null ? null : ReportFolders.utc(githubFailedAt));
+        payload.put("githubRecoveredAt", githubRecoveredAt == null ? null : ReportFolders.utc(githubRecoveredAt));
+        Long githubTtr = githubFailedAt == null || githubRecoveredAt == null ? null
+                : Duration.between(githubFailedAt, githubRecoveredAt).toSeconds();
+        payload.put("githubTimeToRecoverSeconds", githubTtr);
         payload.put("verified", true);
         Map<String, Object> first = jdbc.queryForMap("SELECT category, evidence FROM phase4_retry_history "
                 + "WHERE original_run_id = ? ORDER BY attempt LIMIT 1", reported.runId());
@@ -82,8 +93,24 @@ public class RecoveryHandler {
         // what made the failure worth a re-run (annotation / step / log line, and the rule)
         payload.put("evidence", first.get("evidence"));
         outbox.record("recovered", actual.repository(), actual.runId(), actual.attempt(), payload);
-        reportLog.append("retry", "run " + reported.key() + " recovered after " + attempt + " re-run(s), "
-                + ttr + " s after the failure (verified on GitHub)");
+        reportLog.append("retry", "run " + reported.key() + " recovered after " + attempt + " re-run(s), verified on "
+                + "GitHub: " + ttr + " s from our first sight of the failure (" + ReportFolders.utc(firstSeen)
+                + ") to our verification (" + ReportFolders.utc(verifiedAt) + "), Selfheal's clock"
+                + (githubTtr == null ? "" : "; GitHub's clock: failed attempt completed "
+                        + ReportFolders.utc(githubFailedAt) + ", successful attempt completed "
+                        + ReportFolders.utc(githubRecoveredAt) + " (" + githubTtr + " s)"));
         return "recovered";
+    }
+
+    /** GitHub's completion time of the run's first failed attempt (its run_completed event), or null. */
+    private Instant githubFailedAt(long runId, int successfulAttempt) {
+        List<String> at = jdbc.queryForList("SELECT payload->>'completedAt' FROM phase4_events WHERE event_type = "
+                + "'run_completed' AND run_id = ? AND run_attempt < ? AND payload->>'conclusion' <> 'success' "
+                + "ORDER BY run_attempt, id LIMIT 1", String.class, runId, successfulAttempt);
+        try {
+            return at.isEmpty() || at.get(0) == null ? null : Instant.parse(at.get(0));
+        } catch (RuntimeException ex) {
+            return null;
+        }
     }
 }

@@ -177,7 +177,7 @@ public final class ClassifyCommand {
 
     private static RunSummary localRun(String name) {
         return new RunSummary("local/" + name, 0, 1, null, name, "completed", "failure", null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     private Result fromLog(FailureClassifier classifier, Path log) throws IOException {

@@ -83,7 +83,7 @@ public record CorpusEntry(String file, String id, List<String> lines, String con
      */
     public Classification classify(FailureClassifier classifier) {
         RunSummary run = new RunSummary("corpus/" + file, 1, 1, 7L, "CI", "completed", conclusion, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
         JsonNode job = MAPPER.createObjectNode().put("name", id).put("conclusion", conclusion);
         FailureClassifier.Scan scan = classifier.start(run, List.of(job));
         if ("annotation".equals(shownIn)) {

@@ -155,13 +155,18 @@ public class GitHubSandbox implements AutoCloseable {
         server.stubFor(delete(urlPathMatching("/repos/[^/]+/[^/]+/actions/secrets/[^/]+")).atPriority(10)
                 .willReturn(aResponse().withStatus(204)));
         server.stubFor(get(urlPathMatching("/repos/[^/]+/[^/]+/issues")).atPriority(10).willReturn(okJson("[]")));
+        // the links name the repository of the request, as GitHub's do (https://github.com/owner/repo/issues/1)
+        String repo = "https://github.com/{{request.pathSegments.[1]}}/{{request.pathSegments.[2]}}/issues/";
         server.stubFor(post(urlPathMatching("/repos/([^/]+)/([^/]+)/issues")).atPriority(10)
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
                         .withBody("{\"id\":9001,\"number\":1,\"state\":\"open\",\"html_url\":"
-                                + "\"https://github.com/demo/issues/1\",\"title\":\"sandbox issue\"}")));
+                                + "\"" + repo + "1\",\"title\":\"sandbox issue\"}")
+                        .withTransformers("response-template")));
         server.stubFor(post(urlPathMatching("/repos/[^/]+/[^/]+/issues/\\d+/comments")).atPriority(10)
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                        .withBody("{\"id\":9101,\"html_url\":\"https://github.com/demo/issues/1#issuecomment-9101\"}")));
+                        .withBody("{\"id\":9101,\"html_url\":\"" + repo
+                                + "{{request.pathSegments.[4]}}#issuecomment-9101\"}")
+                        .withTransformers("response-template")));
 
         // Slack incoming webhook: 200 "ok", as Slack answers
         server.stubFor(post(urlPathEqualTo(SLACK_PATH)).willReturn(aResponse().withStatus(200)

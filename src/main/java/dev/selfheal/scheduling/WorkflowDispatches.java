@@ -46,6 +46,14 @@ public class WorkflowDispatches {
         return new Target(m.group(1), m.group(2), m.group(3));
     }
 
+    /**
+     * "workflow 401 (workflow id)" or "workflow nightly.yml (workflow file)": a bare "dispatch of 401" read like an
+     * HTTP status (issue 11 item 4).
+     */
+    static String describe(Target t) {
+        return "workflow " + t.workflow() + (t.workflow().matches("\\d+") ? " (workflow id)" : " (workflow file)");
+    }
+
     public List<Target> targets() {
         return targets;
     }
@@ -67,8 +75,9 @@ public class WorkflowDispatches {
         @SuppressWarnings("unchecked")
         Map<String, Object> failure = exchange.getProperty(GitHubDeadLetter.FAILURE, Map.class);
         String line = failure == null
-                ? "dispatched " + t.workflow() + " on " + t.repository() + "@" + t.ref()
-                : "dispatch of " + t.workflow() + " on " + t.repository() + " refused: HTTP " + failure.get("status")
+                ? "dispatched " + describe(t) + " on " + t.repository() + "@" + t.ref()
+                : "dispatch of " + describe(t) + " on " + t.repository() + "@" + t.ref() + " refused: HTTP "
+                        + failure.get("status")
                         + " " + failure.get("category") + ": " + failure.get("message") + " -> fix: "
                         + failure.get("fix");
         reportLog.append("detection", line);

@@ -185,6 +185,88 @@ class AuditTicketSchemaTest {
         }
     }
 
+    /**
+     * Issue 11 item 4: demo/broken's ticket said "Artifacts: None collected" while artifacts/3001/ held the
+     * files collected a second earlier. A ticket written before the collection says it is pending and is
+     * rewritten when the run's evidence_collected arrives; one written after reads the collection at once.
+     */
+    @Test
+    void ticketCarriesTheRunsCollectedEvidenceWhicheverComesFirst(@TempDir Path reports) throws Exception {
+        assertThat(jdbc.queryForObject("SELECT 'evidence_collected' = ANY (event_types) FROM phase4_event_consumers "
+                + "WHERE consumer = 'audit'", Boolean.class)).isTrue();
+        AuditTickets tickets = new AuditTickets(new ReportFolders(reports, Clock.systemUTC()), sanitizer, risks, jdbc,
+                markdown, auditProperties);
+        String repo = uniqueRepository("evidence-after");
+        long run = runId();
+        long ff = settled("final_failure", repo, run, 1, finalFailure(repo, run, "deterministic", "FAIL test"));
+        Path json = tickets.write(event(ff));
+        JsonNode before = mapper().readTree(json.toFile());
+        assertThat(schema().validate(before)).isEmpty();
+        assertThat(before.at("/artifactsStatus").asText()).isEqualTo("pending");
+        Path md = json.resolveSibling(before.get("ticketId").asText() + ".md");
+        assertThat(Files.readString(md)).contains("Not collected yet").doesNotContain("None collected");
+
+        long ev = settled("evidence_collected", repo, run, null, collected(repo, run));
+        assertThat(tickets.addEvidence(event(ev))).isEqualTo(1);
+        JsonNode after = mapper().readTree(json.toFile());
+        assertThat(schema().validate(after)).isEmpty();
+        assertThat(after.at("/artifactsStatus").asText()).isEqualTo("collected");
+        assertThat(after.at("/artifacts")).hasSize(3);
+        assertThat(after.at("/artifacts/0/name").asText()).isEqualTo("artifacts/" + run + "/metadata.json");
+        assertThat(after.at("/evidence/path").asText()).isEqualTo("artifacts/" + run + "/");
+        assertThat(Files.readString(md)).doesNotContain("None collected", "Not collected yet")
+                .contains("| artifacts/" + run + "/artifact_test-results.zip | 2048 | " + "b".repeat(64) + " |",
+                        "Evidence of the run collected in `artifacts/" + run + "/` (complete");
+
+        // the other order: the collection first, the ticket after it
+        long run2 = runId();
+        settled("evidence_collected", repo, run2, null, collected(repo, run2));
+        long ff2 = settled("final_failure", repo, run2, 1, finalFailure(repo, run2, "deterministic", "FAIL test"));
+        JsonNode second = mapper().readTree(tickets.write(event(ff2)).toFile());
+        assertThat(schema().validate(second)).isEmpty();
+        assertThat(second.at("/artifactsStatus").asText()).isEqualTo("collected");
+        assertThat(second.at("/artifacts")).hasSize(3);
+    }
+
+    @Autowired
+    AuditConsumer consumer;
+
+    /** Issue 11 item 4: PHASE4_AUDIT_SUMMARY.md lagged behind events; a new ticket is listed at once. */
+    @Test
+    void newTicketIsListedInTheDaysAuditSummaryAtOnce() throws Exception {
+        String repo = uniqueRepository("summary-now");
+        long run = runId();
+        long ff = settled("final_failure", repo, run, 1, finalFailure(repo, run, "deterministic", "FAIL test"));
+        consumer.ticket(event(ff));
+        String json = jdbc.queryForObject("SELECT json_path FROM phase4_audit_tickets WHERE event_id = ?",
+                String.class, ff);
+        Path ticket = folders.root().resolve(json);
+        String summary = Files.readString(ticket.getParent().getParent().resolve("PHASE4_AUDIT_SUMMARY.md"));
+        String md = ticket.getFileName().toString().replace(".json", ".md");
+        assertThat(summary).contains("(audit_tickets/" + md + ")").contains("run " + run + ": max_attempts");
+    }
+
+    static Map<String, Object> collected(String repo, long run) {
+        String dir = "artifacts/" + run + "/";
+        return Map.of("repository", repo, "runId", run, "artifact_path", dir, "evidence_type", "complete",
+                "recorded_at", "2026-03-01T23:30:01Z", "missing", List.of(), "files", List.of(
+                        Map.of("type", "metadata", "path", dir + "metadata.json", "size_bytes", 900, "sha256",
+                                "a".repeat(64)),
+                        Map.of("type", "artifact", "path", dir + "artifact_test-results.zip", "size_bytes", 2048,
+                                "sha256", "b".repeat(64)),
+                        Map.of("type", "log", "path", dir + "log_1_build.txt", "size_bytes", 77, "sha256",
+                                "c".repeat(64))));
+    }
+
+    /** An event whose deliveries are settled at once, so the running consumers never take it. */
+    long settled(String type, String repo, long run, Integer attempt, Object payload) {
+        return tx.execute(status -> {
+            long id = outbox.record(type, repo, run, attempt, payload);
+            jdbc.update("UPDATE phase4_event_deliveries SET status = 'done' WHERE event_id = ?", id);
+            return id;
+        });
+    }
+
     @Autowired
     org.springframework.transaction.support.TransactionTemplate tx;
 

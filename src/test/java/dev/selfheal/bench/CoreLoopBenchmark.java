@@ -175,7 +175,7 @@ public final class CoreLoopBenchmark {
         log.append("2026-11-20T10:59:59.0000000Z ").append(GitHubStandIn.RUNNER_LOST).append('\n');
         byte[] bytes = log.toString().getBytes(StandardCharsets.UTF_8);
         RunSummary run = new RunSummary("o/r", 1, 1, 7L, "CI", "completed", "failure", null, null, null, null, null,
-                null, null);
+                null, null, null);
         List<Double> rates = new ArrayList<>();
         for (int round = 0; round < 6; round++) {
             int count = 0;

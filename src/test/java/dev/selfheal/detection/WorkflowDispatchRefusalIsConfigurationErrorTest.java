@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.selfheal.test.CoreLoopTest;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,36 @@ class WorkflowDispatchRefusalIsConfigurationErrorTest extends CoreLoopTest {
         assertThat(event).containsEntry("repository", "octo-org/octo-repo").containsEntry("status", "422")
                 .containsEntry("category", "configuration");
         assertThat((String) event.get("fix")).contains("workflow_dispatch is on the default branch");
+        assertThat(detectionLog()).anyMatch(l -> l.contains("dispatch of workflow nightly.yml (workflow file) on "
+                + "octo-org/octo-repo@main refused: HTTP 422"));
+    }
+
+    /** Issue 11 item 4: "dispatch of 401" read like an HTTP status; 401 was the workflow id. */
+    @Test
+    void refusedDispatchByIdSaysItIsAWorkflowId() {
+        String path = "/repos/octo-org/octo-repo/actions/workflows/401/dispatches";
+        wm.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(422)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"message\":\"Workflow does not have 'workflow_dispatch' trigger\"}")));
+
+        assertThat(template.requestBody("direct:scheduling-dispatch", "octo-org/octo-repo:401@main", String.class))
+                .isEqualTo("refused");
+        assertThat(detectionLog()).anyMatch(l -> l.contains("dispatch of workflow 401 (workflow id) on "
+                + "octo-org/octo-repo@main refused: HTTP 422")).noneMatch(l -> l.contains("dispatch of 401"));
+    }
+
+    @Autowired
+    dev.selfheal.reports.ReportFolders folders;
+
+    List<String> detectionLog() {
+        java.time.Instant now = folders.now();
+        java.nio.file.Path log = folders.dayFolder(now, "logs").resolve("detection_log_"
+                + dev.selfheal.reports.ReportFolders.compactDate(now) + ".log");
+        try {
+            return java.nio.file.Files.readAllLines(log);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -88,6 +88,37 @@ class EvidenceSummariesTest {
                 .contains("metadata.json");
     }
 
+    /**
+     * Issue 11 item 4: a multi-line error body pasted into a bullet broke the summary's layout (its lines became
+     * headings, table rows, bullets of their own). Each open issue stays one list item; the body's further lines are
+     * a fenced block indented under it.
+     */
+    @Test
+    void multiLineErrorBodyStaysInsideItsBullet() throws Exception {
+        long run = 8_200_000_011L;
+        Instant at = Instant.parse("2031-05-01T03:00:00Z");
+        String body = "HTTP 422 Unprocessable | refused\n# Not a heading\n| a | b |\n- not a bullet\n```\nend";
+        jdbc.update("DELETE FROM phase4_event_deliveries WHERE event_id IN (SELECT id FROM phase4_events WHERE run_id = ?)",
+                run);
+        jdbc.update("DELETE FROM phase4_events WHERE run_id = ?", run);
+        Long id = jdbc.queryForObject("INSERT INTO phase4_events (event_type, repository, run_id, payload, occurred_at) "
+                + "VALUES ('final_failure', 'octo-org/octo-repo', ?, jsonb_build_object('reason', ?::text), ?) "
+                + "RETURNING id", Long.class, run, body, Timestamp.from(at));
+        jdbc.update("UPDATE phase4_event_deliveries SET status = 'done' WHERE event_id = ?", id);
+
+        summaries.regenerate(at);
+        String audit = Files.readString(properties.reportsDir().resolve("2031-05-01/PHASE4_AUDIT_SUMMARY.md"));
+        String open = audit.substring(audit.indexOf("## Open issues"), audit.indexOf("## Audit tickets"));
+        List<String> lines = open.lines().skip(1).filter(l -> !l.isBlank()).toList();
+        assertThat(lines.get(0)).isEqualTo("- final_failure octo-org/octo-repo run " + run
+                + ": HTTP 422 Unprocessable \\| refused");
+        assertThat(lines.subList(1, lines.size())).allMatch(l -> l.startsWith("  "));
+        assertThat(lines).contains("  # Not a heading", "  | a | b |", "  - not a bullet", "  ````text", "  ````");
+        assertThat(audit.lines().filter(l -> l.startsWith("## ")).toList()).containsExactly(
+                "## Failures by category", "## Retries", "## Open issues (final failures, missing evidence)",
+                "## Audit tickets");
+    }
+
     void insertRun(long runId, Instant completed, String conclusion, String category) {
         jdbc.update("INSERT INTO phase4_metrics (run_id, repository, workflow_name, run_attempt, conclusion, "
                 + "run_started_at, completed_at, failure_category, html_url) VALUES (?, 'octo-org/octo-repo', 'CI', 1, "

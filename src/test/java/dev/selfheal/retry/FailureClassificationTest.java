@@ -34,7 +34,7 @@ class FailureClassificationTest {
 
     static RunSummary run(String conclusion) {
         return new RunSummary("o/r", 1, 1, 7L, "CI", "completed", conclusion, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     static Classification classify(String conclusion, String log) throws Exception {

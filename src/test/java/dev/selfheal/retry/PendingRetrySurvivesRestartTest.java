@@ -59,8 +59,12 @@ class PendingRetrySurvivesRestartTest {
         int port = Integer.parseInt(first.getEnvironment().getProperty("local.server.port"));
         github.deliverRun(port, run);
         await().atMost(Duration.ofSeconds(20)).until(() -> statuses(jdbc, runId), s -> s.equals(List.of("pending")));
+        java.time.Instant due = jdbc.queryForObject("SELECT due_at FROM phase4_retry_history WHERE original_run_id = ?",
+                java.sql.Timestamp.class, runId).toInstant();
         first.close();
         wm.verify(0, postRequestedFor(urlPathEqualTo(rerun)));
+        // down past the due time: the re-run goes out late, and the retry log must say so
+        Thread.sleep(Math.max(0, Duration.between(java.time.Instant.now(), due.plusSeconds(3)).toMillis()));
 
         ConfigurableApplicationContext second = start(config, data);
         try {
@@ -70,6 +74,28 @@ class PendingRetrySurvivesRestartTest {
             Thread.sleep(1_000);
             wm.verify(1, postRequestedFor(urlPathEqualTo(rerun)));
             assertThat(statuses(jdbc2, runId)).containsExactly("sent");
+            // the retry log tells the wait as it happened: sent after the restart, later than its due time
+            // (issue 11 item 4: it said "waited 4.0 s", the back-off, whatever the real wait)
+            java.util.Map<String, Object> row = jdbc2.queryForMap("SELECT created_at, due_at, requested_at FROM "
+                    + "phase4_retry_history WHERE original_run_id = ?", runId);
+            java.time.Instant sent = ((java.sql.Timestamp) row.get("requested_at")).toInstant();
+            double late = Duration.between(((java.sql.Timestamp) row.get("due_at")).toInstant(), sent).toMillis()
+                    / 1000.0;
+            double waited = Duration.between(((java.sql.Timestamp) row.get("created_at")).toInstant(), sent)
+                    .toMillis() / 1000.0;
+            assertThat(late).isGreaterThanOrEqualTo(3);
+            String line;
+            try (var days = Files.walk(data.resolve("docs").resolve("reports"))) {
+                line = days.filter(f -> f.getFileName().toString().startsWith("retry_log_")).flatMap(f -> {
+                    try {
+                        return Files.readAllLines(f).stream();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).filter(l -> l.contains("#" + runId + " re-run 1 requested")).findFirst().orElseThrow();
+            }
+            assertThat(line).doesNotContain("waited 4.0 s,").contains("with back-off 4.0 s, due ",
+                    String.format(java.util.Locale.ROOT, "waited %.1f s, %.1f s after its due time", waited, late));
         } finally {
             second.close();
         }

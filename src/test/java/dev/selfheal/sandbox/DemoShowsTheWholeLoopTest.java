@@ -83,6 +83,39 @@ class DemoShowsTheWholeLoopTest {
             assertThat(day.resolve("logs").resolve("retry_log_" + day.getFileName().toString().replace("-", "")
                     + ".log")).content().contains("demo/flaky#2001#2 recovered after 1 re-run");
             assertThat(String.join("\n", sandbox.slackMessages())).doesNotContain("demo-sandbox-token-not-a-secret");
+
+            // issue 11 item 4: the evidence says true things
+            // the issue link names the repository
+            await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForList("SELECT link FROM "
+                    + "phase4_notifications WHERE repository = 'demo/broken' AND channel = 'github_issue' AND "
+                    + "outcome = 'sent'", String.class), l -> !l.isEmpty());
+            assertThat(jdbc.queryForList("SELECT link FROM phase4_notifications WHERE repository = 'demo/broken' "
+                    + "AND channel = 'github_issue' AND outcome = 'sent'", String.class))
+                    .allMatch(l -> l.startsWith("https://github.com/demo/broken/issues/"));
+            // demo/broken's ticket lists the files collected in artifacts/3001/
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            Path reports = data.resolve("docs").resolve("reports");
+            await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForList("SELECT t.json_path FROM "
+                    + "phase4_audit_tickets t JOIN phase4_events e ON e.id = t.event_id WHERE e.run_id = 3001 AND "
+                    + "e.event_type = 'final_failure'", String.class), l -> !l.isEmpty()
+                    && "collected".equals(field(reports.resolve(l.get(0)), "artifactsStatus")));
+            String ticketPath = jdbc.queryForObject("SELECT t.md_path FROM phase4_audit_tickets t JOIN phase4_events e "
+                    + "ON e.id = t.event_id WHERE e.run_id = 3001 AND e.event_type = 'final_failure'", String.class);
+            assertThat(reports.resolve(ticketPath)).content().doesNotContain("None collected", "Not collected yet")
+                    .contains("artifacts/3001/");
+            String dayName = day.getFileName().toString().replace("-", "");
+            // the real wait of the re-run, on our clock
+            assertThat(day.resolve("logs").resolve("retry_log_" + dayName + ".log")).content()
+                    .containsPattern("demo/flaky#2001 re-run 1 requested \\(HTTP 201, .*with back-off .* s, due .*, "
+                            + "sent .*: waited .* s, .* s (after|before) its due time \\(Selfheal's clock\\)\\)")
+                    .contains("Selfheal's clock; GitHub's clock: failed attempt completed");
+            // 401 is the workflow id, not an HTTP status
+            assertThat(day.resolve("logs").resolve("detection_log_" + dayName + ".log")).content()
+                    .contains("dispatch of workflow 401 (workflow id) on demo/no-dispatch@main refused")
+                    .doesNotContain("dispatch of 401");
+            // GitHub's run_number is kept
+            assertThat(json.readTree(day.resolve("RUNS_SUMMARY.json").toFile()).path("runs").findValues("run_number"))
+                    .isNotEmpty().noneMatch(com.fasterxml.jackson.databind.JsonNode::isNull);
             // the console tells the story: one line per decision, no Block Kit payloads
             assertThat(console.getOut()).contains("selfheal.retry").contains("demo/flaky#2001#1 classified "
                     + "transient_infrastructure").contains("demo/flaky#2001#2 recovered after 1 re-run");
@@ -90,6 +123,14 @@ class DemoShowsTheWholeLoopTest {
                     .isNotEmpty().allSatisfy(l -> assertThat(l.length()).isLessThan(500));
         } finally {
             demo.close();
+        }
+    }
+
+    static String field(Path json, String name) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path(name).asText();
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
