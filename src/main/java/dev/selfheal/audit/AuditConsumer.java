@@ -1,5 +1,6 @@
 package dev.selfheal.audit;
 
+import dev.selfheal.notification.NotificationProblems;
 import dev.selfheal.outbox.Outbox;
 import java.io.IOException;
 import org.apache.camel.Body;
@@ -14,14 +15,19 @@ public class AuditConsumer {
 
     private final Outbox outbox;
     private final AuditTickets tickets;
+    private final NotificationProblems problems;
 
-    public AuditConsumer(Outbox outbox, AuditTickets tickets) {
+    public AuditConsumer(Outbox outbox, AuditTickets tickets, NotificationProblems problems) {
         this.outbox = outbox;
         this.tickets = tickets;
+        this.problems = problems;
     }
 
+    /** Writes the event's ticket, unless the event repeats a problem already ticketed (notify on change). */
     public void ticket(@Body Outbox.Event e) throws IOException {
-        tickets.write(e);
+        if (!AuditTickets.audited(e) || !problems.suppressed(e)) {
+            tickets.write(e);
+        }
         outbox.done(e.id(), AuditTickets.CONSUMER);
     }
 }

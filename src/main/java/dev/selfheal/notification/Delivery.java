@@ -32,6 +32,12 @@ public final class Delivery {
     boolean waitingForTicket;
     /** A dead letter of our own GitHub calls: recorded on the notification rows already, not re-notified. */
     boolean ownFailure;
+    /** The problem decision (null: the event type has no problem key); suppressed: a repeat, no channel. */
+    NotificationProblems.Decision repeat;
+
+    boolean suppressed() {
+        return repeat != null && repeat.suppressed();
+    }
 
     public Delivery(Outbox.Event event) {
         this.event = event;
