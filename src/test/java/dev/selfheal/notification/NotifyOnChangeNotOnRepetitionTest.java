@@ -71,10 +71,18 @@ class NotifyOnChangeNotOnRepetitionTest extends NotificationTest {
             assertThat(outcomes(id, "slack")).isEmpty();
             assertThat(outcomes(id, "log")).containsExactly("skipped");
         }
-        JsonNode repeat = repeatOf(dailySummary.record(), repo);
+        long summary = dailySummary.record();
+        JsonNode repeat = repeatOf(summary, repo);
         assertThat(repeat.path("count").asLong()).isEqualTo(3);
-        assertThat(repeat.path("key").asText())
-                .isEqualTo("dead_letter:POST /repos/" + repo + "/actions/workflows/:id/dispatches 422 configuration");
+        String key = "dead_letter:POST /repos/" + repo + "/actions/workflows/:id/dispatches 422 configuration";
+        assertThat(repeat.path("key").asText()).isEqualTo(key);
+        assertThat(jdbc.queryForMap("SELECT occurrences, suppressed, state FROM phase4_notification_problems "
+                + "WHERE problem_key = ?", key)).containsEntry("occurrences", 4L).containsEntry("suppressed", 3L)
+                .containsEntry("state", "dead");
+        // the digest is in the summary's Slack message
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveryStatus(summary), "done"::equals);
+        assertThat(slackMessagesAbout("Repeats not notified again")).anySatisfy(m -> assertThat(m)
+                .contains(key + "`: 3\u00d7, dead"));
     }
 
     @Test
