@@ -1,7 +1,7 @@
 package dev.selfheal.audit;
 
-import dev.selfheal.notification.NotificationProblems;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.problems.NotificationProblems;
 import java.io.IOException;
 import org.apache.camel.Body;
 import org.springframework.stereotype.Component;

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * events, and the failures no rule recognised grouped by their normalised first error line (with counts and the
  * rule suggested for each, so operators grow {@code config/phase4-retry-policy.json} from what their fleet shows),
  * recorded as a {@code daily_summary} outbox event so it is delivered like any other notification (Slack only,
- * queued while Slack is down), and the digest of the repeats not notified again ({@link NotificationProblems}).
+ * queued while Slack is down), and the digest of the repeats not notified again ({@link dev.selfheal.problems.NotificationProblems}).
  * All are computed in SQL over {@code phase4_events}.
  */
 @Component

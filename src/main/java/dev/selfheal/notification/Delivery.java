@@ -1,6 +1,7 @@
 package dev.selfheal.notification;
 
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.problems.NotificationProblems;
 import java.time.Instant;
 
 /**

@@ -2,6 +2,7 @@ package dev.selfheal.notification;
 
 import dev.selfheal.audit.AuditTickets;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.problems.NotificationProblems;
 import dev.selfheal.outbox.OutboxConsumerProperties;
 import java.time.Instant;
 import java.util.Set;
@@ -149,7 +150,7 @@ public class NotificationDispatcher {
             NotificationProblems.Decision r = d.repeat;
             records.record(e.id(), e.type(), e.repository(), "log", "skipped", null, "repeat of problem " + r.key()
                     + " (state " + r.state() + " unchanged, seen " + r.occurrences() + " times, within the cool-down "
-                    + properties.repeatCooldown() + "): not notified again; listed in the daily summary's digest",
+                    + problems.cooldown() + "): not notified again; listed in the daily summary's digest",
                     null, null);
             outbox.done(e.id(), CONSUMER);
             return;

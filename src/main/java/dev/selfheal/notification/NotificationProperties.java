@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * {@code selfheal.notification.*}: Slack pacing, how long a notification waits for its audit ticket, the daily
- * summary, the cool-down of a problem's repeats ({@link NotificationProblems}). How the outbox is polled and the back-off of a queued notification are
+ * summary, the cool-down of a problem's repeats ({@link dev.selfheal.problems.NotificationProblems}). How the outbox is polled and the back-off of a queued notification are
  * {@code selfheal.outbox.notification.*} ({@link dev.selfheal.outbox.OutboxConsumerProperties}).
  */
 @ConfigurationProperties("selfheal.notification")

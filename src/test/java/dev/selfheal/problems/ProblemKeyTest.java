@@ -1,4 +1,4 @@
-package dev.selfheal.notification;
+package dev.selfheal.problems;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,14 +1,19 @@
-package dev.selfheal.notification;
+package dev.selfheal.problems;
 
 import dev.selfheal.outbox.Outbox;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
+ * (Its own package: both the notification and the audit consumer ask it, and audit must not depend on
+ * notification, which links audit tickets.)
+ *
  * Notify on change, not on repetition (issue 11 item 3). An event with a problem key (see {@link #problemOf}) is
  * notified when its problem is new, when the problem's state changed (a recovered run after its final failure) or
  * when the problem's cool-down ({@code selfheal.notification.repeat-cooldown}) is over; otherwise it is a repeat:
@@ -30,12 +35,18 @@ public class NotificationProblems {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
-    private final NotificationProperties properties;
+    private final Duration cooldown;
 
-    public NotificationProblems(JdbcTemplate jdbc, TransactionTemplate tx, NotificationProperties properties) {
+    /** The cool-down is {@code selfheal.notification.repeat-cooldown} (NotificationProperties documents it). */
+    public NotificationProblems(JdbcTemplate jdbc, TransactionTemplate tx,
+            @Value("${selfheal.notification.repeat-cooldown:24h}") Duration cooldown) {
         this.jdbc = jdbc;
         this.tx = tx;
-        this.properties = properties;
+        this.cooldown = cooldown;
+    }
+
+    public Duration cooldown() {
+        return cooldown;
     }
 
     /** The problem an event is about, or null when its type is notified every time. */
@@ -76,7 +87,7 @@ public class NotificationProblems {
     }
 
     /** An API URL's path with its numeric ids as {@code :id} (no host, no query): the same call on another id. */
-    static String pathWithoutIds(String url) {
+    public static String pathWithoutIds(String url) {
         String path;
         try {
             URI uri = URI.create(url.trim());
@@ -107,7 +118,7 @@ public class NotificationProblems {
             Map<String, Object> row = jdbc.queryForMap("SELECT state, last_notified IS NULL AS fresh, "
                     + "coalesce(last_notified + make_interval(secs => ?) <= now(), true) AS cooled "
                     + "FROM phase4_notification_problems WHERE problem_key = ? FOR UPDATE",
-                    (double) properties.repeatCooldown().toMillis() / 1000.0, problem.key());
+                    (double) cooldown.toMillis() / 1000.0, problem.key());
             known = decided(e.id()); // the other consumer may have decided while this one waited for the lock
             if (known != null) {
                 return known;
