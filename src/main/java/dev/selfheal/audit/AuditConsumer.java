@@ -3,6 +3,7 @@ package dev.selfheal.audit;
 import dev.selfheal.evidence.EvidenceSummaries;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.reports.ReportFolders;
+import dev.selfheal.problems.NotificationProblems;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -25,17 +26,21 @@ public class AuditConsumer {
     private final Outbox outbox;
     private final AuditTickets tickets;
     private final EvidenceSummaries summaries;
+    private final NotificationProblems problems;
 
-    public AuditConsumer(Outbox outbox, AuditTickets tickets, EvidenceSummaries summaries) {
+    public AuditConsumer(Outbox outbox, AuditTickets tickets, EvidenceSummaries summaries,
+            NotificationProblems problems) {
         this.outbox = outbox;
         this.tickets = tickets;
         this.summaries = summaries;
+        this.problems = problems;
     }
 
+    /** Writes the event's ticket, unless the event repeats a problem already ticketed (notify on change). */
     public void ticket(@Body Outbox.Event e) throws IOException {
         if ("evidence_collected".equals(e.type())) {
             tickets.addEvidence(e);
-        } else {
+        } else if (!AuditTickets.audited(e) || !problems.suppressed(e)) {
             Path written = tickets.write(e);
             if (written != null) {
                 regenerateDayOf(written);

@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * events, and the failures no rule recognised grouped by their normalised first error line (with counts and the
  * rule suggested for each, so operators grow {@code config/phase4-retry-policy.json} from what their fleet shows),
  * recorded as a {@code daily_summary} outbox event so it is delivered like any other notification (Slack only,
- * queued while Slack is down). Both are computed in SQL over {@code phase4_events}.
+ * queued while Slack is down), and the digest of the repeats not notified again ({@link dev.selfheal.problems.NotificationProblems}).
+ * All are computed in SQL over {@code phase4_events}.
  */
 @Component
 public class DailySummary {
@@ -36,6 +37,17 @@ public class DailySummary {
                AND occurred_at > now() - interval '24 hours'
              GROUP BY 1
              ORDER BY failures DESC, line
+             LIMIT ?""";
+
+    /** Problems whose repeats were suppressed listed in the digest; the rest are counted. */
+    static final int MAX_REPEAT_GROUPS = 25;
+    private static final String REPEATS = """
+            SELECT d.problem_key, count(*) AS repeats, p.state, p.first_seen, p.last_notified,
+                   count(*) OVER () AS problems, sum(count(*)) OVER () AS total
+              FROM phase4_notification_decisions d JOIN phase4_notification_problems p USING (problem_key)
+             WHERE d.suppressed AND d.decided_at > now() - interval '24 hours'
+             GROUP BY d.problem_key, p.state, p.first_seen, p.last_notified
+             ORDER BY repeats DESC, max(d.decided_at) DESC
              LIMIT ?""";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -92,6 +104,25 @@ public class DailySummary {
             summary += " Failures no rule recognised: " + groups[0] + (groups[0] == 1 ? " kind" : " kinds")
                     + " by first error line (below, with a suggested rule each).";
         }
+        // notify on change, not on repetition: the repeats that were not notified, per problem
+        List<Map<String, Object>> repeats = new ArrayList<>();
+        long[] repeatTotals = {0, 0};
+        jdbc.query(REPEATS, rs -> {
+            Map<String, Object> repeat = new LinkedHashMap<>();
+            repeat.put("key", rs.getString("problem_key"));
+            repeat.put("count", rs.getLong("repeats"));
+            repeat.put("state", rs.getString("state"));
+            repeat.put("firstSeen", ReportFolders.utc(rs.getTimestamp("first_seen").toInstant()));
+            var notified = rs.getTimestamp("last_notified");
+            repeat.put("lastNotified", notified == null ? null : ReportFolders.utc(notified.toInstant()));
+            repeatTotals[0] = rs.getLong("problems");
+            repeatTotals[1] = rs.getLong("total");
+            repeats.add(repeat);
+        }, MAX_REPEAT_GROUPS);
+        if (!repeats.isEmpty()) {
+            summary += " Repeats not notified again: " + repeatTotals[1] + " of " + repeatTotals[0]
+                    + (repeatTotals[0] == 1 ? " problem" : " problems") + " (below).";
+        }
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("date", ReportFolders.jstDate(now).toString());
         payload.put("from", ReportFolders.utc(now.minus(24, ChronoUnit.HOURS)));
@@ -101,6 +132,11 @@ public class DailySummary {
         if (!unknown.isEmpty()) {
             payload.put("unknownFailures", unknown);
             payload.put("unknownKinds", groups[0]);
+        }
+        if (!repeats.isEmpty()) {
+            payload.put("repeats", repeats);
+            payload.put("repeatProblems", repeatTotals[0]);
+            payload.put("repeatCount", repeatTotals[1]);
         }
         return outbox.record("daily_summary", null, null, null, payload);
     }

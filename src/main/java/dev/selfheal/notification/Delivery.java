@@ -1,6 +1,7 @@
 package dev.selfheal.notification;
 
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.problems.NotificationProblems;
 import java.time.Instant;
 
 /**
@@ -32,6 +33,12 @@ public final class Delivery {
     boolean waitingForTicket;
     /** A dead letter of our own GitHub calls: recorded on the notification rows already, not re-notified. */
     boolean ownFailure;
+    /** The problem decision (null: the event type has no problem key); suppressed: a repeat, no channel. */
+    NotificationProblems.Decision repeat;
+
+    boolean suppressed() {
+        return repeat != null && repeat.suppressed();
+    }
 
     public Delivery(Outbox.Event event) {
         this.event = event;

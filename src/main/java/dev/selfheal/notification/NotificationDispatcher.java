@@ -2,6 +2,7 @@ package dev.selfheal.notification;
 
 import dev.selfheal.audit.AuditTickets;
 import dev.selfheal.outbox.Outbox;
+import dev.selfheal.problems.NotificationProblems;
 import dev.selfheal.outbox.OutboxConsumerProperties;
 import java.time.Instant;
 import java.util.Set;
@@ -35,10 +36,11 @@ public class NotificationDispatcher {
     private final NotificationRecords records;
     private final AuditTickets tickets;
     private final boolean githubWritable;
+    private final NotificationProblems problems;
 
     public NotificationDispatcher(Outbox outbox, NotificationProperties properties, SlackWebhook slack,
             NotificationRecords records, AuditTickets tickets, dev.selfheal.config.SelfhealProperties selfheal,
-            OutboxConsumerProperties consumers) {
+            OutboxConsumerProperties consumers, NotificationProblems problems) {
         // without a token every issue call would fail with 401 and queue the notification for ever
         this.githubWritable = selfheal.github().hasToken();
         this.outbox = outbox;
@@ -47,6 +49,7 @@ public class NotificationDispatcher {
         this.slack = slack;
         this.records = records;
         this.tickets = tickets;
+        this.problems = problems;
     }
 
     /** Rows spooled to a file while the database was down: written now (the database may be back). */
@@ -64,6 +67,11 @@ public class NotificationDispatcher {
         String route = e.payload().path("route").asText("");
         d.ownFailure = "dead_letter".equals(e.type()) && (route.startsWith("notification-") || route.startsWith("audit-"));
         if (d.ownFailure) {
+            return;
+        }
+        // notify on change, not on repetition: a repeat of a notified problem goes to no channel
+        d.repeat = problems.decide(e);
+        if (d.suppressed()) {
             return;
         }
         if (AuditTickets.AUDITED_EVENTS.contains(e.type())) {
@@ -108,17 +116,17 @@ public class NotificationDispatcher {
     }
 
     public boolean wantsIssue(@ExchangeProperty(Delivery.PROPERTY) Delivery d) {
-        return !d.ownFailure && !ticketWait(d) && d.issueMode != Delivery.IssueMode.NONE;
+        return !d.ownFailure && !d.suppressed() && !ticketWait(d) && d.issueMode != Delivery.IssueMode.NONE;
     }
 
     public boolean wantsSlack(@ExchangeProperty(Delivery.PROPERTY) Delivery d) {
-        return !d.ownFailure && !ticketWait(d) && d.slackMode == Delivery.SlackMode.SEND;
+        return !d.ownFailure && !d.suppressed() && !ticketWait(d) && d.slackMode == Delivery.SlackMode.SEND;
     }
 
     /** Slack failed for good or for now (not a 429: that one waits) and no issue was tried yet. */
     public boolean wantsFallbackIssue(@ExchangeProperty(Delivery.PROPERTY) Delivery d) {
         boolean slackFailed = "failed".equals(d.slackOutcome) || "dead_webhook".equals(d.slackOutcome);
-        return !d.ownFailure && slackFailed && d.issueFallbackAllowed && !d.issueAttempted
+        return !d.ownFailure && !d.suppressed() && slackFailed && d.issueFallbackAllowed && !d.issueAttempted
                 && !records.sent(d.event().id(), "github_issue") && !records.sent(d.event().id(), "github_comment");
     }
 
@@ -135,6 +143,15 @@ public class NotificationDispatcher {
             records.record(e.id(), e.type(), e.repository(), "log", "sent", null,
                     "dead letter of a notification/audit GitHub call, recorded on that notification's rows", null,
                     null);
+            outbox.done(e.id(), CONSUMER);
+            return;
+        }
+        if (d.suppressed()) {
+            NotificationProblems.Decision r = d.repeat;
+            records.record(e.id(), e.type(), e.repository(), "log", "skipped", null, "repeat of problem " + r.key()
+                    + " (state " + r.state() + " unchanged, seen " + r.occurrences() + " times, within the cool-down "
+                    + problems.cooldown() + "): not notified again; listed in the daily summary's digest",
+                    null, null);
             outbox.done(e.id(), CONSUMER);
             return;
         }

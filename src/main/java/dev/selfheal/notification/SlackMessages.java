@@ -88,6 +88,13 @@ public class SlackMessages {
                     + (group.path("line").isTextual() ? group.path("line").asText().replace("`", "'") : "(no error line)")
                     + "`" + (suggested == null ? "" : "\n```" + suggested.policyRuleJson() + "```"));
         }
+        JsonNode repeats = p == null ? null : p.get("repeats");
+        if (repeats != null && repeats.isArray() && !repeats.isEmpty()) {
+            StringBuilder digest = new StringBuilder("*Repeats not notified again* (problem: repeats, state)");
+            repeats.forEach(r -> digest.append("\n\u2022 `").append(r.path("key").asText().replace("`", "'"))
+                    .append("`: ").append(r.path("count").asText()).append("\u00d7, ").append(r.path("state").asText()));
+            details.add(digest.toString());
+        }
         for (String d : details) {
             for (String chunk : chunks(d, MAX_SECTION)) {
                 // two blocks stay free for the links and the truncation note

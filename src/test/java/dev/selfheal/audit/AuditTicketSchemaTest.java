@@ -114,7 +114,7 @@ class AuditTicketSchemaTest {
                 .doesNotContain(GITHUB_PAT);
 
         // a dead letter with an HTTP code is classified by it
-        long dl = outbox.record("dead_letter", repo, null, null, Map.of("method", "POST", "url", "u", "route",
+        long dl = outbox.record("dead_letter", repo, null, null, Map.of("method", "POST", "url", "https://api.github.com/repos/" + repo + "/dispatches", "route",
                 "retry-execute", "status", 422, "category", "configuration", "message", "Workflow does not have "
                         + "'workflow_dispatch' trigger"));
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(

@@ -89,7 +89,7 @@ class DatabaseOutageKeepsNotificationRowTest {
             assertThat(c.getMetaData().getURL()).contains(":" + PROXY.port() + "/");
         }
         slack.stubFor(post(urlPathEqualTo(SLACK_PATH)).willReturn(aResponse().withStatus(200).withBody("ok")));
-        long eventId = outbox.record("detection", null, null, null, map("ruleId", "queue-time", "type",
+        long eventId = outbox.record("detection", uniqueRepository("outage"), null, null, map("ruleId", "queue-time", "type",
                 "queue_time", "action", "notify", "detail", "outage-marker"));
 
         // Slack took it, then the database went away: the row waits in the spool
