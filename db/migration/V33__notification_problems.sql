@@ -1,4 +1,4 @@
--- Notify on change, not on repetition (issue 11 item 3). A problem is what an event is about, by its key (a dead
+-- Notify on change, not on repetition. A problem is what an event is about, by its key (a dead
 -- letter's method + path without ids + status + category, a run's repository + id, a detection's rule + file/type);
 -- it is notified once, again when its state changes or its cool-down (selfheal.notification.repeat-cooldown) is
 -- over. The decision is taken once per event, by whichever consumer (notification or audit) sees the event first,

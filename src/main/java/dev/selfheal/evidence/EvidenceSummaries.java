@@ -325,7 +325,7 @@ public class EvidenceSummaries {
     /**
      * One list item whatever the text holds: its first line inline (Markdown escaped), further lines of a
      * multi-line body (an error body pasted from GitHub) as a fenced block indented under the item, so a line
-     * starting with #, |, - or ``` cannot end the list or open a heading (issue 11 item 4).
+     * starting with #, |, - or ``` cannot end the list or open a heading.
      */
     static String bullet(String head, String text) {
         if (text == null || text.isBlank()) {

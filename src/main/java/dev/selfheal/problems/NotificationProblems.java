@@ -14,7 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (Its own package: both the notification and the audit consumer ask it, and audit must not depend on
  * notification, which links audit tickets.)
  *
- * Notify on change, not on repetition (issue 11 item 3). An event with a problem key (see {@link #problemOf}) is
+ * Notify on change, not on repetition (docs/ops/PHASE4_DESIGN.md). An event with a problem key (see {@link #problemOf}) is
  * notified when its problem is new, when the problem's state changed (a recovered run after its final failure) or
  * when the problem's cool-down ({@code selfheal.notification.repeat-cooldown}) is over; otherwise it is a repeat:
  * recorded as suppressed, and neither Slack, GitHub issue nor audit ticket is produced. The decision is taken once

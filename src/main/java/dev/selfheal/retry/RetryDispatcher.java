@@ -187,7 +187,7 @@ public class RetryDispatcher {
     /**
      * The wait as it happened, on our clock: when the re-run was scheduled, its back-off, its due time (moved by a
      * rate limit, a restart) and when the request went out (the claim just before the POST), not the back-off
-     * alone (issue 11 item 4: "waited 10.0 s" was logged for a re-run sent 32 s after its due time).
+     * alone: the back-off alone once read "waited 10.0 s" for a re-run sent 32 s after its due time.
      */
     String realWait(PendingRetry retry) {
         List<String> text = jdbc.query("SELECT created_at, due_at, coalesce(requested_at, now()) FROM "

@@ -48,7 +48,7 @@ public class WorkflowDispatches {
 
     /**
      * "workflow 401 (workflow id)" or "workflow nightly.yml (workflow file)": a bare "dispatch of 401" read like an
-     * HTTP status (issue 11 item 4).
+     * HTTP status.
      */
     static String describe(Target t) {
         return "workflow " + t.workflow() + (t.workflow().matches("\\d+") ? " (workflow id)" : " (workflow file)");

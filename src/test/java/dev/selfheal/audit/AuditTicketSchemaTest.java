@@ -186,7 +186,7 @@ class AuditTicketSchemaTest {
     }
 
     /**
-     * Issue 11 item 4: demo/broken's ticket said "Artifacts: None collected" while artifacts/3001/ held the
+     * demo/broken's ticket said "Artifacts: None collected" while artifacts/3001/ held the
      * files collected a second earlier. A ticket written before the collection says it is pending and is
      * rewritten when the run's evidence_collected arrives; one written after reads the collection at once.
      */
@@ -231,7 +231,7 @@ class AuditTicketSchemaTest {
     @Autowired
     AuditConsumer consumer;
 
-    /** Issue 11 item 4: PHASE4_AUDIT_SUMMARY.md lagged behind events; a new ticket is listed at once. */
+    /** PHASE4_AUDIT_SUMMARY.md lagged behind events; a new ticket is listed at once. */
     @Test
     void newTicketIsListedInTheDaysAuditSummaryAtOnce() throws Exception {
         String repo = uniqueRepository("summary-now");

@@ -48,7 +48,7 @@ class WorkflowDispatchRefusalIsConfigurationErrorTest extends CoreLoopTest {
                 + "octo-org/octo-repo@main refused: HTTP 422"));
     }
 
-    /** Issue 11 item 4: "dispatch of 401" read like an HTTP status; 401 was the workflow id. */
+    /** "dispatch of 401" read like an HTTP status; 401 was the workflow id. */
     @Test
     void refusedDispatchByIdSaysItIsAWorkflowId() {
         String path = "/repos/octo-org/octo-repo/actions/workflows/401/dispatches";

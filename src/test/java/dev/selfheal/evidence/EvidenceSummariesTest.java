@@ -89,7 +89,7 @@ class EvidenceSummariesTest {
     }
 
     /**
-     * Issue 11 item 4: a multi-line error body pasted into a bullet broke the summary's layout (its lines became
+     * a multi-line error body pasted into a bullet broke the summary's layout (its lines became
      * headings, table rows, bullets of their own). Each open issue stays one list item; the body's further lines are
      * a fenced block indented under it.
      */

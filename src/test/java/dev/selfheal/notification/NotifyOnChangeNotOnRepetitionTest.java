@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Issue 11 item 3: notify on change, not on repetition. A problem (its key: a dead letter's method, path without
+ * notify on change, not on repetition. A problem (its key: a dead letter's method, path without
  * ids, status and category; a run's repository and id; a detection's rule and file/type) is notified once; its
  * repeats are recorded as suppressed (no Slack message, no issue, no audit ticket) and listed in the daily
  * summary's digest; a change of its state (recovered after a final failure) is notified.

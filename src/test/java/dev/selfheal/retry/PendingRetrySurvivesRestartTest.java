@@ -75,7 +75,7 @@ class PendingRetrySurvivesRestartTest {
             wm.verify(1, postRequestedFor(urlPathEqualTo(rerun)));
             assertThat(statuses(jdbc2, runId)).containsExactly("sent");
             // the retry log tells the wait as it happened: sent after the restart, later than its due time
-            // (issue 11 item 4: it said "waited 4.0 s", the back-off, whatever the real wait)
+            // (it said "waited 4.0 s", the back-off, whatever the real wait)
             java.util.Map<String, Object> row = jdbc2.queryForMap("SELECT created_at, due_at, requested_at FROM "
                     + "phase4_retry_history WHERE original_run_id = ?", runId);
             java.time.Instant sent = ((java.sql.Timestamp) row.get("requested_at")).toInstant();

@@ -24,7 +24,7 @@ class SuccessfulRunIsLeftAloneTest extends CoreLoopTest {
                 .containsEntry("retry_count", 0);
         assertThat(retries(runId)).isEmpty();
         assertThat(events(runId)).containsExactly("run_completed");
-        // GitHub's run_number is kept (issue 11 item 4: RUNS_SUMMARY.json said run_number null)
+        // GitHub's run_number is kept (RUNS_SUMMARY.json said run_number null)
         assertThat(jdbc.queryForObject("SELECT run_number FROM phase4_metrics WHERE run_id = ?", Integer.class, runId))
                 .isEqualTo(run.get("run_number").asInt());
         assertThat(jdbc.queryForObject("SELECT (payload->>'runNumber')::int FROM phase4_events WHERE run_id = ? "

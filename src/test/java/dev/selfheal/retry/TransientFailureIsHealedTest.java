@@ -17,7 +17,7 @@ class TransientFailureIsHealedTest extends CoreLoopTest {
         long runId = newRunId();
         github.stubRerunAccepted();
         var failed = github.stubAttempt(runId, 1, "failure", GitHubStandIn.RUNNER_LOST);
-        // GitHub's clock 10 minutes behind ours: its times precede our own re-run request (issue 11 item 4)
+        // GitHub's clock 10 minutes behind ours: its times precede our own re-run request
         failed.put("updated_at", java.time.Instant.parse(failed.get("updated_at").asText()).minusSeconds(600).toString());
 
         github.deliverRun(port, failed);

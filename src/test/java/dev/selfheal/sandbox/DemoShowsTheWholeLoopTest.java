@@ -84,7 +84,7 @@ class DemoShowsTheWholeLoopTest {
                     + ".log")).content().contains("demo/flaky#2001#2 recovered after 1 re-run");
             assertThat(String.join("\n", sandbox.slackMessages())).doesNotContain("demo-sandbox-token-not-a-secret");
 
-            // issue 11 item 4: the evidence says true things
+            // the evidence says true things
             // the issue link names the repository
             await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForList("SELECT link FROM "
                     + "phase4_notifications WHERE repository = 'demo/broken' AND channel = 'github_issue' AND "
