@@ -53,7 +53,6 @@ public class ManagementSecurityConfiguration {
     ManagementUsers managementUsers(JdbcTemplate jdbc, PasswordEncoder encoder, ManagementProperties properties) {
         ManagementUsers users = new ManagementUsers(jdbc, encoder);
         users.ensureFirstAdmin(properties);
-        ManagementJolokiaRestrictor.allowOrigins(properties.allowedOrigins());
         return users;
     }
 
@@ -88,6 +87,8 @@ public class ManagementSecurityConfiguration {
                 // POSTs to Jolokia need no CSRF token
                 .csrf(c -> c.disable())
                 .addFilterBefore(new ManagementOriginGuard(properties.allowedOrigins()), BasicAuthenticationFilter.class);
+        // the same origins for Jolokia's CORS answers (Jolokia creates its restrictor by class name)
+        ManagementJolokiaRestrictor.allowOrigins(properties.allowedOrigins());
         return http.build();
     }
 
