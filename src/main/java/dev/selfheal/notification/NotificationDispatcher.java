@@ -32,13 +32,13 @@ public class NotificationDispatcher {
     private final Outbox outbox;
     private final NotificationProperties properties;
     private final OutboxConsumerProperties.Consumer consumer;
-    private final SlackWebhook slack;
+    private final SlackChannel slack;
     private final NotificationRecords records;
     private final AuditTickets tickets;
     private final boolean githubWritable;
     private final NotificationProblems problems;
 
-    public NotificationDispatcher(Outbox outbox, NotificationProperties properties, SlackWebhook slack,
+    public NotificationDispatcher(Outbox outbox, NotificationProperties properties, SlackChannel slack,
             NotificationRecords records, AuditTickets tickets, dev.selfheal.config.SelfhealProperties selfheal,
             OutboxConsumerProperties consumers, NotificationProblems problems) {
         // without a token every issue call would fail with 401 and queue the notification for ever

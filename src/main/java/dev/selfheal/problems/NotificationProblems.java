@@ -143,6 +143,23 @@ public class NotificationProblems {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
+    /** The Slack thread of a problem (its first message's channel and ts), or null before its first message. */
+    public SlackThread slackThread(String problemKey) {
+        List<SlackThread> rows = jdbc.query("SELECT slack_channel, slack_thread_ts FROM phase4_notification_problems "
+                + "WHERE problem_key = ? AND slack_thread_ts IS NOT NULL",
+                (rs, i) -> new SlackThread(rs.getString(1), rs.getString(2)), problemKey);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** Keeps a message as the problem's thread root, unless it has one already (the first message stays the root). */
+    public void rememberSlackThread(String problemKey, String channel, String ts) {
+        jdbc.update("UPDATE phase4_notification_problems SET slack_channel = ?, slack_thread_ts = ? "
+                + "WHERE problem_key = ? AND slack_thread_ts IS NULL", channel, ts, problemKey);
+    }
+
+    public record SlackThread(String channel, String ts) {
+    }
+
     /** Whether the event is a repeat that is not notified again (no Slack, no issue, no audit ticket). */
     public boolean suppressed(Outbox.Event e) {
         Decision d = decide(e);
