@@ -76,6 +76,16 @@ public class NotificationProblems {
                         ? "final_failure@" + (e.runAttempt() == null ? "-" : e.runAttempt()) : "recovered";
                 return new Problem("run:" + repository + "#" + e.runId(), state);
             }
+            case "guard_violation":
+            case "evidence_missing": {
+                if (repository == null || e.runId() == null) {
+                    return null;
+                }
+                // per run: reprocessing a run the guard stopped, or collecting its evidence again, is a repeat
+                String what = "guard_violation".equals(e.type()) ? "guard:" + p.path("rule").asText("-")
+                        : "evidence_missing";
+                return new Problem(what + ":" + repository + "#" + e.runId(), "open");
+            }
             case "detection": {
                 String target = p.hasNonNull("file") ? p.path("file").asText() : p.path("type").asText("-");
                 return new Problem("detection:" + p.path("ruleId").asText("-") + ":" + target
