@@ -143,6 +143,24 @@ public class SlackMessages {
         };
     }
 
+    /** Both times to recovery, each named by its clock (ours and GitHub's are never mixed). */
+    static String recoveryTimes(JsonNode p) {
+        String ours = text(p, "timeToRecoverSeconds");
+        String theirs = text(p, "githubTimeToRecoverSeconds");
+        if (ours == null && theirs == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" (time to recovery: ");
+        if (ours != null) {
+            b.append(ours).append(" s on Selfheal's clock, first sight to verification");
+        }
+        if (theirs != null) {
+            b.append(ours == null ? "" : "; ").append(theirs)
+                    .append(" s on GitHub's clock, failed attempt to successful attempt");
+        }
+        return b.append(')').toString();
+    }
+
     /** One sentence of what Selfheal did about the event. */
     static String what(Outbox.Event e) {
         JsonNode p = e.payload();
@@ -150,8 +168,7 @@ public class SlackMessages {
             case "final_failure" -> "Gave up after " + or(text(p, "attempts"), null, "0")
                     + " automatic re-run(s)" + suffix(text(p, "reason")) + "; tracked in a GitHub issue.";
             case "recovered" -> "Re-ran the failed jobs; the run succeeded after " + or(text(p, "attempts"), null, "?")
-                    + " attempt(s)" + (text(p, "timeToRecoverSeconds") == null ? ""
-                    : " in " + text(p, "timeToRecoverSeconds") + " s") + ".";
+                    + " attempt(s)" + recoveryTimes(p) + ".";
             case "guard_violation" -> "Stopped automatic re-runs: guard " + or(text(p, "rule"), null, "?")
                     + " tripped" + suffix(text(p, "detail")) + ".";
             case "dead_letter" -> "Did not retry " + or(text(p, "method"), null, "") + " " + or(text(p, "url"), null, "")
