@@ -133,8 +133,9 @@ public class SlackMessages {
             case "recovered" -> ":white_check_mark: Recovered:" + wf + where;
             case "guard_violation" -> ":no_entry: CI guard stopped retries:" + wf + where;
             case "dead_letter" -> ":warning: GitHub call failed for good" + where;
-            case "detection" -> ":mag: Detection: " + or(text(e.payload(), "type"), text(e.payload(), "ruleId"),
-                    "anomaly") + where;
+            case "detection" -> ("normal".equals(text(e.payload(), "status")) ? ":white_check_mark: Back to normal: "
+                    : ":mag: Detection: ") + or(text(e.payload(), "type"), text(e.payload(), "ruleId"), "anomaly")
+                    + where;
             case "killswitch" -> ":rotating_light: Kill switch" + where;
             case "rollback" -> ":leftwards_arrow_with_hook: Rollback" + where;
             case "evidence_missing" -> ":file_folder: Evidence missing" + where;
@@ -173,7 +174,8 @@ public class SlackMessages {
                     + " tripped" + suffix(text(p, "detail")) + ".";
             case "dead_letter" -> "Did not retry " + or(text(p, "method"), null, "") + " " + or(text(p, "url"), null, "")
                     + ": " + or(text(p, "status"), null, "no answer") + " " + or(text(p, "category"), null, "") + ".";
-            case "detection" -> "Detected " + or(text(p, "type"), text(p, "ruleId"), "an anomaly")
+            case "detection" -> "normal".equals(text(p, "status")) ? or(text(p, "detail"), null, "Back to normal") + "."
+                    : "Detected " + or(text(p, "type"), text(p, "ruleId"), "an anomaly")
                     + (text(p, "value") == null ? "" : " (value " + text(p, "value") + ", threshold "
                     + or(text(p, "threshold"), null, "?") + ")") + "; action: " + or(text(p, "action"), null, "notify")
                     + ".";

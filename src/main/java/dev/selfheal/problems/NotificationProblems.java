@@ -89,7 +89,7 @@ public class NotificationProblems {
             case "detection": {
                 String target = p.hasNonNull("file") ? p.path("file").asText() : p.path("type").asText("-");
                 return new Problem("detection:" + p.path("ruleId").asText("-") + ":" + target
-                        + (repository == null ? "" : " " + repository), "open");
+                        + (repository == null ? "" : " " + repository), p.path("status").asText("open"));
             }
             default:
                 return null;
