@@ -171,6 +171,12 @@ public class NotificationDispatcher {
             outbox.retryAt(e.id(), CONSUMER, d.waitUntil, "Slack asked to wait until " + d.waitUntil);
             return;
         }
+        if ("waiting".equals(d.issueOutcome)) {
+            Instant again = Instant.now().plusSeconds(10);
+            outbox.retryAt(e.id(), CONSUMER, again, "another instance is writing the same GitHub issue; "
+                    + "this event comments on it at " + again);
+            return;
+        }
         if (d.issuePrimary && issueFailed) {
             queue(d, "the GitHub issue could not be created or commented" + (slackDelivered ? " (Slack has it)" : ""));
             return;
