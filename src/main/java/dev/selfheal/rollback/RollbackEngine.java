@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.apache.camel.ProducerTemplate;
-import org.springframework.jmx.export.annotation.ManagedAttribute;
-import org.springframework.jmx.export.annotation.ManagedOperation;
-import org.springframework.jmx.export.annotation.ManagedOperationParameter;
-import org.springframework.jmx.export.annotation.ManagedOperationParameters;
-import org.springframework.jmx.export.annotation.ManagedResource;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
@@ -21,9 +21,10 @@ import org.springframework.stereotype.Component;
  * request is refused with {@link IllegalArgumentException} and nothing is recorded.
  */
 @Component("rollbackEngine")
-@ManagedResource(objectName = "dev.selfheal:type=RollbackEngine",
-        description = "Rollback engine: disable a workflow, cancel its runs, remove allow-listed secrets, restore a snapshot")
-public class RollbackEngine {
+public class RollbackEngine implements RollbackEngineMBean {
+
+    /** Registered in the platform MBean server by the engine itself: it is there whatever Spring's JMX says. */
+    public static final String OBJECT_NAME = "dev.selfheal:type=RollbackEngine";
 
     static final Pattern WORKFLOW = Pattern.compile("\\d{1,19}|[A-Za-z0-9_.-]{1,100}\\.ya?ml");
     static final int MAX_REASON = 500;
@@ -42,10 +43,11 @@ public class RollbackEngine {
 
     /** A rollback asked through the API (trigger "api"). */
     public Rollback request(String repository, String workflow, String reason, String actor) {
-        return request(new RollbackRequest(repository, workflow, reason, actor, "api", null, null));
+        return run(new RollbackRequest(repository, workflow, reason, actor, "api", null, null));
     }
 
-    public Rollback request(RollbackRequest request) {
+    /** Any trigger's request (route rollback-detection, the inbox, the MBean). */
+    public Rollback run(RollbackRequest request) {
         refuseBad(request);
         refuseUnwatched(request);
         Rollback done = producer.requestBody("direct:rollback-request", request, Rollback.class);
@@ -53,39 +55,49 @@ public class RollbackEngine {
         return done;
     }
 
-    @ManagedOperation(description = "Roll back a workflow (dry run unless selfheal.rollback.mode=act); returns the summary")
-    @ManagedOperationParameters({
-        @ManagedOperationParameter(name = "repository", description = "owner/repo, a watched repository"),
-        @ManagedOperationParameter(name = "workflow", description = "workflow id or file name (deploy.yml)"),
-        @ManagedOperationParameter(name = "reason", description = "why (recorded and notified)")})
+    @Override
     public String rollback(String repository, String workflow, String reason) {
-        return request(new RollbackRequest(repository, workflow, reason, currentLogin(), "mbean", null, null)).summary();
+        return run(new RollbackRequest(repository, workflow, reason, currentLogin(), "mbean", null, null)).summary();
     }
 
-    @ManagedOperation(description = "Roll back a workflow and restore Selfheal's config and routes from a snapshot")
-    @ManagedOperationParameters({
-        @ManagedOperationParameter(name = "repository", description = "owner/repo, a watched repository"),
-        @ManagedOperationParameter(name = "workflow", description = "workflow id or file name (deploy.yml)"),
-        @ManagedOperationParameter(name = "reason", description = "why (recorded and notified)"),
-        @ManagedOperationParameter(name = "snapshotId", description = "snapshot id or version (snapshots list)")})
+    @Override
     public String rollbackRestoringSnapshot(String repository, String workflow, String reason, String snapshotId) {
-        return request(new RollbackRequest(repository, workflow, reason, currentLogin(), "mbean", snapshotId, null))
+        return run(new RollbackRequest(repository, workflow, reason, currentLogin(), "mbean", snapshotId, null))
                 .summary();
     }
 
-    @ManagedAttribute(description = "dry-run (plan only) or act (selfheal.rollback.mode)")
+    @Override
     public String getMode() {
         return properties.mode();
     }
 
-    @ManagedAttribute(description = "Secret names a rollback may remove (selfheal.rollback.removable-secrets)")
+    @Override
     public String getRemovableSecrets() {
         return String.join(",", properties.removableSecrets());
     }
 
-    @ManagedAttribute(description = "The last rollback run by this service")
+    @Override
     public String getLastRollback() {
         return last.get();
+    }
+
+    @PostConstruct
+    void registerMBean() throws JMException {
+        ObjectName name = new ObjectName(OBJECT_NAME);
+        var jmx = ManagementFactory.getPlatformMBeanServer();
+        if (jmx.isRegistered(name)) {
+            jmx.unregisterMBean(name);
+        }
+        jmx.registerMBean(this, name);
+    }
+
+    @PreDestroy
+    void unregisterMBean() throws JMException {
+        ObjectName name = new ObjectName(OBJECT_NAME);
+        var jmx = ManagementFactory.getPlatformMBeanServer();
+        if (jmx.isRegistered(name)) {
+            jmx.unregisterMBean(name);
+        }
     }
 
     /** Refuses a request that is malformed whatever is watched (the inbox checks its lines with it). */
