@@ -293,6 +293,14 @@ public class RollbackSteps {
                 rollback.mode(), r.trigger(), sanitizer.sanitize(r.actor()), sanitizer.sanitize(r.reason()),
                 rollback.healthyRunId, rollback.healthySha, r.snapshotId(), rollback.verified, rollback.outcome(),
                 steps);
+        // one line per change made, planned or refused (reads are in the record and the report)
+        for (RollbackStep s : rollback.steps()) {
+            if (!"read".equals(s.status())) {
+                reportLog.append("rollback", "rollback #" + rollback.logId + " " + s.name() + ": " + s.status()
+                        + (s.call().equals("-") ? "" : " (" + s.call() + ")") + (s.detail() == null ? "" : ": "
+                        + s.detail()));
+            }
+        }
         reportLog.append("rollback", rollback.summary());
     }
 

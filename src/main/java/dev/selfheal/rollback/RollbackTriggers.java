@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.outbox.OutboxConsumers;
 import java.util.Set;
+import dev.selfheal.reports.ReportLog;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
@@ -21,9 +23,11 @@ public class RollbackTriggers {
     private static final Set<String> CRITICAL_CATEGORIES = Set.of("secret_exposure", "data_corruption");
 
     private final Outbox outbox;
+    private final ReportLog reportLog;
 
-    public RollbackTriggers(Outbox outbox) {
+    public RollbackTriggers(Outbox outbox, ReportLog reportLog) {
         this.outbox = outbox;
+        this.reportLog = reportLog;
     }
 
     /** Route predicate: the detection asks for a rollback and names a workflow to roll back. */
@@ -39,6 +43,12 @@ public class RollbackTriggers {
         return new RollbackRequest(event.repository(), p.path("workflowId").asText(),
                 reason.length() > RollbackEngine.MAX_REASON ? reason.substring(0, RollbackEngine.MAX_REASON) : reason,
                 "rule " + p.path("ruleId").asText("?"), trigger(event), null, event.id());
+    }
+
+    /** The engine refused the detection's request: said once in the rollback log, the detection settled. */
+    public void refused(@Body RollbackRequest request, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
+        reportLog.append("rollback", "rollback asked by " + request.actor() + " for " + request.repository()
+                + " workflow " + request.workflow() + " refused: " + e.getMessage());
     }
 
     /** Last step for every detection: delivered to this consumer (a rollback that failed was recorded). */
