@@ -1,5 +1,5 @@
 -- Rollback engine history: one row per rollback, dry run or act. The steps column keeps every step of the
--- seed's order with the exact GitHub call it made (or would make in a dry run) and its outcome, so a step that
+-- protocol's order with the exact GitHub call it made (or would make in a dry run) and its outcome, so a step that
 -- GitHub refused (dead letter) is on the same row as the steps after it.
 CREATE TABLE phase4_rollback_log (
     id                 bigserial   PRIMARY KEY,

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One step of a rollback as recorded: its name (seed order), the exact GitHub call (or local action) it makes or,
+ * One step of a rollback as recorded: its name, the exact GitHub call (or local action) it makes or,
  * in a dry run, would make, and how it ended: {@code read} (a GET), {@code done}, {@code planned} (dry run: not
  * sent), {@code skipped} (not asked for or nothing to do), {@code failed} (GitHub refused: dead letter).
  */

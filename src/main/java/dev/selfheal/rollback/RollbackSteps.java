@@ -21,7 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The steps of routes/rollback.yaml, in the seed's order. Each step that talks to GitHub is three route steps:
+ * The steps of routes/rollback.yaml, in the order of docs/ops/ROLLBACK_PROTOCOL.md. Each step that talks to
+ * GitHub is three route steps:
  * {@code prepare*} names the call (exchange properties of direct:github-call) and records it on the rollback as
  * planned; the route sends it only when acting (GETs are always sent: reading changes nothing); {@code answered}
  * (or a step's own reader) records GitHub's answer. A refusal (422/403/404) was dead-lettered by github-call with

@@ -11,7 +11,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * selfheal.rollback.mode=act: the workflow is disabled, its queued and in-progress runs cancelled, in the seed's
+ * selfheal.rollback.mode=act: the workflow is disabled, its queued and in-progress runs cancelled, in the protocol's
  * order, and the state read back verifies it (disabled_manually); no secret is touched without an allow-list.
  */
 class RollbackActDisablesAndCancelsTest extends CoreLoopTest {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * selfheal.rollback.mode defaults to dry-run: the rollback reads GitHub (GETs only, in the seed's order), and
+ * selfheal.rollback.mode defaults to dry-run: the rollback reads GitHub (GETs only, in the protocol's order), and
  * records, notifies and writes the plan with the exact calls it would make; nothing is changed.
  */
 class RollbackDryRunChangesNothingTest extends CoreLoopTest {
