@@ -80,9 +80,14 @@ public class RollbackReport {
                     .append("` | ").append(s.status()).append(" | ").append(s.httpStatus() == null ? "" : s.httpStatus())
                     .append(" | ").append(cell(s.detail())).append(" | ").append(cell(s.fix())).append(" |\n");
         }
-        md.append("\nTo undo: enable the workflow again (`PUT /repos/").append(r.repository())
-                .append("/actions/workflows/").append(rollback.workflowRef())
-                .append("/enable`); see docs/ops/ROLLBACK_PROTOCOL.md.\n");
+        if (rollback.acting()) {
+            md.append("\nTo undo: enable the workflow again (`PUT /repos/").append(r.repository())
+                    .append("/actions/workflows/").append(rollback.workflowRef())
+                    .append("/enable`); see docs/ops/ROLLBACK_PROTOCOL.md.\n");
+        } else {
+            md.append("\nTo carry this plan out, set selfheal.rollback.mode=act and ask again; see "
+                    + "docs/ops/ROLLBACK_PROTOCOL.md.\n");
+        }
         return md.toString();
     }
 
