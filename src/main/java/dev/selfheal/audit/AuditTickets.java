@@ -368,7 +368,8 @@ public class AuditTickets {
             case "dead_letter" -> "Did not retry the GitHub call " + p.path("method").asText("") + " "
                     + p.path("url").asText("") + " and notified.";
             case "killswitch" -> "Tripped the kill switch: automatic actions stopped.";
-            case "rollback" -> "Rolled back.";
+            case "rollback" -> "dry-run".equals(p.path("mode").asText()) ? "Planned a rollback (dry run: nothing "
+                    + "changed): " + p.path("summary").asText("") : "Rolled back: " + p.path("summary").asText("");
             default -> "Recorded.";
         };
     }

@@ -180,6 +180,7 @@ public class SlackMessages {
                     + or(text(p, "threshold"), null, "?") + ")") + "; action: " + or(text(p, "action"), null, "notify")
                     + ".";
             case "daily_summary" -> or(text(p, "summary"), null, "No events.");
+            case "rollback" -> or(text(p, "summary"), null, "Rollback recorded") + suffix(text(p, "reason")) + ".";
             default -> "Recorded " + e.type() + ".";
         };
     }
