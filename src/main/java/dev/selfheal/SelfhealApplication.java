@@ -1,5 +1,6 @@
 package dev.selfheal;
 
+import dev.selfheal.integrity.VerifyCommand;
 import dev.selfheal.retry.ClassifyCommand;
 import dev.selfheal.sandbox.DemoReset;
 import org.springframework.boot.SpringApplication;
@@ -19,6 +20,11 @@ public class SelfhealApplication {
         // `java -jar selfheal.jar demo reset`: the demo's data removed, so the next start replays it
         if (args.length > 0 && DemoReset.NAME.equals(args[0])) {
             DemoReset.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        // `java -jar selfheal.jar verify <folder>`: an auditor's offline check of copied evidence (docs/ops/AUDIT.md)
+        if (args.length > 0 && VerifyCommand.NAME.equals(args[0])) {
+            VerifyCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         SpringApplication.run(SelfhealApplication.class, args);
