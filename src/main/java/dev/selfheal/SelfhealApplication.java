@@ -1,5 +1,6 @@
 package dev.selfheal;
 
+import dev.selfheal.integrity.BundleCommand;
 import dev.selfheal.integrity.VerifyCommand;
 import dev.selfheal.retry.ClassifyCommand;
 import dev.selfheal.sandbox.DemoReset;
@@ -25,6 +26,11 @@ public class SelfhealApplication {
         // `java -jar selfheal.jar verify <folder>`: an auditor's offline check of copied evidence (docs/ops/AUDIT.md)
         if (args.length > 0 && VerifyCommand.NAME.equals(args[0])) {
             VerifyCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        // `java -jar selfheal.jar bundle --from DAY --to DAY out.zip`: sealed days in one reproducible zip
+        if (args.length > 0 && BundleCommand.NAME.equals(args[0])) {
+            BundleCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         SpringApplication.run(SelfhealApplication.class, args);
