@@ -232,9 +232,10 @@ public class EvidenceCollector {
     }
 
     /** Records the outcome (events, day log, _manifest.json through the summaries) and regenerates the day. */
-    public void finish(Exchange exchange) {
+    public void finish(Exchange exchange) throws IOException {
         State s = state(exchange);
         Path day = folders.dayFolder(s.runTime);
+        Map<String, Object> provenance = checkProvenance(s);
         for (Map<String, Object> f : s.files) {
             Object path = f.get("path");
             if (path != null) {
@@ -254,6 +255,7 @@ public class EvidenceCollector {
         payload.put("recorded_at", ReportFolders.utc(folders.now()));
         payload.put("files", s.files);
         payload.put("missing", s.missing);
+        payload.put("provenance", provenance);
         outbox.record("evidence_collected", s.repository, s.runId, null, payload);
         if (!s.missing.isEmpty()) {
             Map<String, Object> missing = new LinkedHashMap<>();
@@ -267,6 +269,31 @@ public class EvidenceCollector {
         summaries.regenerate(s.runTime);
         // the day log line (selfheal.evidence) already tells the console
         LOG.debug("evidence of {}#{}: {} files, missing {}", s.repository, s.runId, s.files.size(), s.missing);
+    }
+
+    /**
+     * The run's provenance statements against its collected artifacts ({@link ProvenanceCheck}), written as
+     * {@code provenance.json} beside them when there is a statement, and logged.
+     */
+    private Map<String, Object> checkProvenance(State s) throws IOException {
+        List<Path> zips = new ArrayList<>();
+        for (Map<String, Object> f : s.files) {
+            if ("artifact".equals(f.get("type"))) {
+                zips.add(Path.of(f.get("path").toString()));
+            }
+        }
+        Map<String, Object> result = ProvenanceCheck.check(zips, mapper);
+        if (!"none".equals(result.get("status"))) {
+            Path file = runDir(s).resolve("provenance.json");
+            byte[] bytes = sanitizer.release(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result),
+                    file.toString()).getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(file, bytes);
+            s.files.add(fileEntry("provenance_check", file, bytes.length, sha256(file)));
+            log.append("evidence", "run " + s.repository + "#" + s.runId + " provenance " + result.get("status")
+                    + ": " + ((List<?>) result.get("subjects")).size() + " subject(s) in "
+                    + ((List<?>) result.get("statements")).size() + " statement(s)");
+        }
+        return result;
     }
 
     public void done(@ExchangeProperty(EVENT) Outbox.Event e) {
