@@ -1,5 +1,6 @@
 package dev.selfheal;
 
+import dev.selfheal.evidence.EvidenceCommand;
 import dev.selfheal.integrity.BundleCommand;
 import dev.selfheal.integrity.VerifyCommand;
 import dev.selfheal.retry.ClassifyCommand;
@@ -32,6 +33,11 @@ public class SelfhealApplication {
         if (args.length > 0 && BundleCommand.NAME.equals(args[0])) {
             BundleCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
+        }
+        // `java -jar selfheal.jar evidence collect --dry-run owner/repo RUN_ID`: what would be collected, nothing fetched
+        if (args.length > 0 && EvidenceCommand.NAME.equals(args[0])) {
+            System.exit(EvidenceCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    SelfhealApplication.class));
         }
         SpringApplication.run(SelfhealApplication.class, args);
     }
