@@ -2,6 +2,7 @@ package dev.selfheal;
 
 import dev.selfheal.evidence.EvidenceCommand;
 import dev.selfheal.integrity.BundleCommand;
+import dev.selfheal.integrity.ImportEvidenceCommand;
 import dev.selfheal.integrity.VerifyCommand;
 import dev.selfheal.retry.ClassifyCommand;
 import dev.selfheal.sandbox.DemoReset;
@@ -32,6 +33,11 @@ public class SelfhealApplication {
         // `java -jar selfheal.jar bundle --from DAY --to DAY out.zip`: sealed days in one reproducible zip
         if (args.length > 0 && BundleCommand.NAME.equals(args[0])) {
             BundleCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        // `java -jar selfheal.jar import-evidence DIR`: earlier manual evidence recorded with its hashes
+        if (args.length > 0 && ImportEvidenceCommand.NAME.equals(args[0])) {
+            ImportEvidenceCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         // `java -jar selfheal.jar evidence collect --dry-run owner/repo RUN_ID`: what would be collected, nothing fetched
