@@ -67,8 +67,8 @@ public final class BundleCommand {
                 out.println("warning: " + d + " is not sealed yet; verify will report it");
             }
             return 0;
-        } catch (IOException e) {
-            err.println("bundle: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            err.println("bundle: " + e);
             return 2;
         }
     }

@@ -88,8 +88,8 @@ public final class VerifyCommand {
                 to = day;
             }
             return report(root, from, to, key, target, out, err);
-        } catch (IOException e) {
-            err.println("verify: cannot read " + target + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            err.println("verify: cannot read " + target + ": " + e);
             return USAGE;
         }
     }

@@ -48,7 +48,8 @@ public final class ReportLayout {
 
     /** The path of a file inside its day folder, with forward slashes ({@code logs/retry_log_20261123.log}). */
     public static String relative(Path day, Path file) {
-        return day.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
+        return day.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString()
+                .replace('\\', '/');
     }
 
     /**

@@ -35,6 +35,9 @@ class TamperedLogIsNamedByVerifyTest {
         assertThat(tampered.out()).contains("2026-11-21  CHANGED  logs/retry_log_20261121.log: sha256")
                 .contains("RESULT: FAILED - 1 changed, missing or extra file(s)")
                 .doesNotContain("chain breaks");
+        // given as a relative path, as an auditor types it
+        String relative = Path.of("").toAbsolutePath().relativize(dataDir).toString();
+        assertThat(EvidenceDays.verify(relative).out()).contains("CHANGED  logs/retry_log_20261121.log");
         // the day folder alone, as an auditor might receive it
         assertThat(EvidenceDays.verify(day.toString()).out()).contains("CHANGED  logs/retry_log_20261121.log");
     }
