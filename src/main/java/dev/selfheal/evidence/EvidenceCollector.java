@@ -322,7 +322,7 @@ public class EvidenceCollector {
         List<String> lines = new ArrayList<>();
         lines.add("dry run of " + s.repository + "#" + s.runId + " (artifact patterns: " + patterns + ")");
         if (failed(exchange, s, "artifact list") || all == null) {
-            lines.add("artifact list: " + String.join("; ", s.missing));
+            lines.add("cannot list: " + String.join("; ", s.missing));
             return lines;
         }
         lines.add("collect  metadata.json (the run)");

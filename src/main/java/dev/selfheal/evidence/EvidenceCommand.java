@@ -53,7 +53,7 @@ public final class EvidenceCommand {
             }
             List<?> lines = answer.getMessage().getBody(List.class);
             lines.forEach(System.out::println);
-            return lines.stream().anyMatch(l -> l.toString().startsWith("artifact list:")) ? 1 : 0;
+            return lines.stream().anyMatch(l -> l.toString().startsWith("cannot list:")) ? 1 : 0;
         } catch (Exception e) {
             System.err.println("evidence collect --dry-run: " + e.getMessage());
             return 1;

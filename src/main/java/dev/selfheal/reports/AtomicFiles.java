@@ -60,6 +60,13 @@ public final class AtomicFiles {
             Files.createLink(target, tmp);
         } catch (FileAlreadyExistsException e) {
             return false;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            // a file system without hard links: a rename that refuses a taken name (checked, then renamed)
+            try {
+                Files.move(tmp, target);
+            } catch (FileAlreadyExistsException taken) {
+                return false;
+            }
         } finally {
             Files.deleteIfExists(tmp);
         }
