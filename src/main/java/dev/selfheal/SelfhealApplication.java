@@ -1,5 +1,9 @@
 package dev.selfheal;
 
+import dev.selfheal.evidence.EvidenceCommand;
+import dev.selfheal.integrity.BundleCommand;
+import dev.selfheal.integrity.ImportEvidenceCommand;
+import dev.selfheal.integrity.VerifyCommand;
 import dev.selfheal.retry.ClassifyCommand;
 import dev.selfheal.sandbox.DemoReset;
 import dev.selfheal.snapshots.SnapshotsCommand;
@@ -26,6 +30,26 @@ public class SelfhealApplication {
         if (args.length > 0 && SnapshotsCommand.NAME.equals(args[0])) {
             SnapshotsCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
+        }
+        // `java -jar selfheal.jar verify <folder>`: an auditor's offline check of copied evidence (docs/ops/AUDIT.md)
+        if (args.length > 0 && VerifyCommand.NAME.equals(args[0])) {
+            VerifyCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        // `java -jar selfheal.jar bundle --from DAY --to DAY out.zip`: sealed days in one reproducible zip
+        if (args.length > 0 && BundleCommand.NAME.equals(args[0])) {
+            BundleCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        // `java -jar selfheal.jar import-evidence DIR`: earlier manual evidence recorded with its hashes
+        if (args.length > 0 && ImportEvidenceCommand.NAME.equals(args[0])) {
+            ImportEvidenceCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        // `java -jar selfheal.jar evidence collect --dry-run owner/repo RUN_ID`: what would be collected, nothing fetched
+        if (args.length > 0 && EvidenceCommand.NAME.equals(args[0])) {
+            System.exit(EvidenceCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    SelfhealApplication.class));
         }
         SpringApplication.run(SelfhealApplication.class, args);
     }

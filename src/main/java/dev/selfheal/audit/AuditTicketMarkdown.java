@@ -70,6 +70,16 @@ public class AuditTicketMarkdown {
                 b.append(" Missing:");
                 evidence.path("missing").forEach(m -> b.append(' ').append(cell(m)).append(';'));
             }
+            JsonNode provenance = evidence.path("provenance");
+            if (provenance.isObject() && !"none".equals(provenance.path("status").asText())) {
+                b.append(" Provenance (subjects' SHA-256 against the collected artifacts): **")
+                        .append(cell(provenance.path("status"))).append("**");
+                for (JsonNode sub : provenance.path("subjects")) {
+                    b.append("; ").append(cell(sub.path("name"))).append(' ')
+                            .append(cell(sub.path("result")));
+                }
+                b.append('.');
+            }
             b.append("\n\n");
         }
         if (t.path("artifacts").isEmpty()) {

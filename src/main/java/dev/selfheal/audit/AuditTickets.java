@@ -182,6 +182,10 @@ public class AuditTickets {
         ev.put("recordedAt", text(p, "recorded_at"));
         ArrayNode missing = ev.putArray("missing");
         p.path("missing").forEach(m -> missing.add(m.asText()));
+        // the SHA comparison of the run's provenance statements with its collected artifacts
+        if (p.path("provenance").isObject()) {
+            ev.set("provenance", p.get("provenance"));
+        }
     }
 
     /** The link to an event's ticket (Markdown) for messages and issues, or null while there is none. */

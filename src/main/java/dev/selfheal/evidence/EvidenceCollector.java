@@ -56,6 +56,7 @@ public class EvidenceCollector {
         Map<String, Object> run;
         final List<Map<String, Object>> files = new ArrayList<>();
         final List<String> missing = new ArrayList<>();
+        final List<String> notSelected = new ArrayList<>();
 
         State(String repository, long runId, Instant runTime) {
             this.repository = repository;
@@ -71,9 +72,12 @@ public class EvidenceCollector {
     private final ReportLog log;
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final long maxArtifactBytes;
+    private final ArtifactPatterns patterns;
 
     public EvidenceCollector(Outbox outbox, ReportFolders folders, Sanitizer sanitizer, EvidenceSummaries summaries,
-            ReportLog log, @Value("${selfheal.evidence.max-artifact-bytes:1073741824}") long maxArtifactBytes) {
+            ReportLog log, @Value("${selfheal.evidence.max-artifact-bytes:1073741824}") long maxArtifactBytes,
+            @Value("${selfheal.evidence.artifact-patterns:*}") String artifactPatterns) {
+        this.patterns = new ArtifactPatterns(artifactPatterns);
         this.outbox = outbox;
         this.folders = folders;
         this.sanitizer = sanitizer;
@@ -166,7 +170,9 @@ public class EvidenceCollector {
         }
         for (JsonNode a : all) {
             String name = a.path("name").asText("artifact-" + a.path("id").asLong());
-            if (a.path("expired").asBoolean(false)) {
+            if (!patterns.matches(name)) {
+                s.notSelected.add(name);
+            } else if (a.path("expired").asBoolean(false)) {
                 s.missing.add("artifact " + name + ": expired on GitHub");
             } else if (a.path("size_in_bytes").asLong(0) > maxArtifactBytes) {
                 s.missing.add("artifact " + name + ": " + a.path("size_in_bytes").asLong() + " bytes, over the limit of "
@@ -232,9 +238,10 @@ public class EvidenceCollector {
     }
 
     /** Records the outcome (events, day log, _manifest.json through the summaries) and regenerates the day. */
-    public void finish(Exchange exchange) {
+    public void finish(Exchange exchange) throws IOException {
         State s = state(exchange);
         Path day = folders.dayFolder(s.runTime);
+        Map<String, Object> provenance = checkProvenance(s);
         for (Map<String, Object> f : s.files) {
             Object path = f.get("path");
             if (path != null) {
@@ -254,6 +261,10 @@ public class EvidenceCollector {
         payload.put("recorded_at", ReportFolders.utc(folders.now()));
         payload.put("files", s.files);
         payload.put("missing", s.missing);
+        payload.put("provenance", provenance);
+        if (!s.notSelected.isEmpty()) {
+            payload.put("not_selected", s.notSelected);
+        }
         outbox.record("evidence_collected", s.repository, s.runId, null, payload);
         if (!s.missing.isEmpty()) {
             Map<String, Object> missing = new LinkedHashMap<>();
@@ -267,6 +278,72 @@ public class EvidenceCollector {
         summaries.regenerate(s.runTime);
         // the day log line (selfheal.evidence) already tells the console
         LOG.debug("evidence of {}#{}: {} files, missing {}", s.repository, s.runId, s.files.size(), s.missing);
+    }
+
+    /**
+     * The run's provenance statements against its collected artifacts ({@link ProvenanceCheck}), written as
+     * {@code provenance.json} beside them when there is a statement, and logged.
+     */
+    private Map<String, Object> checkProvenance(State s) throws IOException {
+        List<Path> zips = new ArrayList<>();
+        for (Map<String, Object> f : s.files) {
+            if ("artifact".equals(f.get("type"))) {
+                zips.add(Path.of(f.get("path").toString()));
+            }
+        }
+        Map<String, Object> result = ProvenanceCheck.check(zips, mapper);
+        if (!"none".equals(result.get("status"))) {
+            Path file = runDir(s).resolve("provenance.json");
+            byte[] bytes = sanitizer.release(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result),
+                    file.toString()).getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(file, bytes);
+            s.files.add(fileEntry("provenance_check", file, bytes.length, sha256(file)));
+            log.append("evidence", "run " + s.repository + "#" + s.runId + " provenance " + result.get("status")
+                    + ": " + ((List<?>) result.get("subjects")).size() + " subject(s) in "
+                    + ((List<?>) result.get("statements")).size() + " statement(s)");
+        }
+        return result;
+    }
+
+    /** A dry run of one run's collection (route evidence-dry-run): only the artifact list is asked for. */
+    public void startDryRun(Exchange exchange) {
+        String repository = exchange.getProperty(ExchangeProperties.REPOSITORY, String.class);
+        long runId = exchange.getProperty(ExchangeProperties.RUN_ID, Long.class);
+        exchange.setProperty(STATE, new State(repository, runId, folders.now()));
+        call(exchange, GitHubPaths.runArtifacts(repository, runId));
+        exchange.setProperty(GitHubApi.ITEMS_FIELD, "artifacts");
+    }
+
+    /** What a collection would fetch, one line each, nothing downloaded; the lines become the body. */
+    public List<String> listDryRun(Exchange exchange) {
+        State s = state(exchange);
+        @SuppressWarnings("unchecked")
+        List<JsonNode> all = exchange.getMessage().getBody(List.class);
+        List<String> lines = new ArrayList<>();
+        lines.add("dry run of " + s.repository + "#" + s.runId + " (artifact patterns: " + patterns + ")");
+        if (failed(exchange, s, "artifact list") || all == null) {
+            lines.add("cannot list: " + String.join("; ", s.missing));
+            return lines;
+        }
+        lines.add("collect  metadata.json (the run)");
+        List<JsonNode> chosen = new ArrayList<>(all);
+        exchange.getMessage().setBody(chosen);
+        List<JsonNode> selected = selectArtifacts(exchange);
+        for (JsonNode a : all) {
+            String name = a.path("name").asText("artifact-" + a.path("id").asLong());
+            if (selected.contains(a)) {
+                lines.add("collect  artifact " + name + " (" + a.path("size_in_bytes").asLong() + " bytes) -> artifact_"
+                        + name.replaceAll("[^A-Za-z0-9._-]+", "_") + ".zip");
+            } else if (s.notSelected.contains(name)) {
+                lines.add("skip     artifact " + name + ": matches no selfheal.evidence.artifact-patterns");
+            }
+        }
+        s.missing.forEach(m -> lines.add("skip     " + m));
+        lines.add("collect  the run's job logs (sanitized text per job)");
+        log.append("evidence", "dry run " + s.repository + "#" + s.runId + ": " + selected.size() + " of " + all.size()
+                + " artifact(s) would be collected; nothing downloaded");
+        exchange.getMessage().setBody(lines);
+        return lines;
     }
 
     public void done(@ExchangeProperty(EVENT) Outbox.Event e) {

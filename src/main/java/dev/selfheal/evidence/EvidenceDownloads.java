@@ -1,15 +1,9 @@
 package dev.selfheal.evidence;
 
+import dev.selfheal.reports.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -58,32 +52,19 @@ public class EvidenceDownloads {
 
     /** Streams {@code in} to {@code target}; null (and nothing left behind) when it exceeds {@code max}. */
     public static Download write(InputStream in, Path target, long max) throws IOException {
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".part");
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        long total = 0;
-        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
+        AtomicFiles.Written w = AtomicFiles.write(target, out -> {
+            long total = 0;
             byte[] buf = new byte[64 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {
                 total += n;
                 if (total > max) {
-                    out.close();
-                    Files.deleteIfExists(tmp);
-                    return null;
+                    return false;
                 }
                 out.write(buf, 0, n);
             }
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return new Download(target, total, HexFormat.of().formatHex(sha.digest()));
+            return true;
+        });
+        return w == null ? null : new Download(target, w.size(), w.sha256());
     }
 }

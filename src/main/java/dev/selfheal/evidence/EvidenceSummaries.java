@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.reports.AtomicFiles;
+import dev.selfheal.reports.DayManifest;
+import dev.selfheal.reports.ReportLayout;
 import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
@@ -72,6 +74,11 @@ public class EvidenceSummaries {
         Instant from = day.atStartOfDay(ReportFolders.JST).toInstant();
         Instant to = day.plusDays(1).atStartOfDay(ReportFolders.JST).toInstant();
         Path folder = folders.dayFolder(at);
+        if (ReportLayout.isSealed(folder)) {
+            // a sealed day is closed for good: its hashes are what the chain vouches for
+            LOG.info("day {} is sealed; its summaries are not regenerated", day);
+            return List.of();
+        }
         SUB_FOLDERS.forEach(sub -> folders.dayFolder(at, sub));
 
         List<ObjectNode> collected = collectedEvidence(day);
@@ -90,6 +97,11 @@ public class EvidenceSummaries {
         manifests.merge(folder.resolve(MANIFEST), collected);
         write(folder.resolve(AUDIT_SUMMARY), auditSummary(day, folder, runs, retries, from, to));
         writeIndex(folder);
+        try {
+            DayManifest.recordLogs(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the day logs of " + folder, e);
+        }
         List<EvidenceLinkChecker.BrokenLink> broken = links.check(folder);
         if (!broken.isEmpty()) {
             LOG.warn("evidence folder {} has broken links: {}", folder, broken);

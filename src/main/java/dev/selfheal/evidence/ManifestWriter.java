@@ -7,22 +7,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.reports.AtomicFiles;
+import dev.selfheal.reports.DayManifest;
+import dev.selfheal.reports.FileLocks;
 import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -33,18 +29,15 @@ import org.springframework.stereotype.Component;
  * verify-before-release, then write a temp file in the same directory, fsync and rename it over the manifest
  * ({@link AtomicFiles}).
  *
- * <p>The lock is an in-process lock per manifest (threads) plus {@link FileChannel#lock} on the sibling
- * {@code <name>.lock} file (other processes); the OS drops the file lock when a writer dies, so a killed writer
- * never blocks the next one. The file is {@code {"manifest": name, "updated_at": UTC, "entries": [...]}} with
- * entries sorted by run id.
+ * <p>The lock is {@link FileLocks} (threads and processes; its lock file outside the report tree); the OS drops the
+ * file lock when a writer dies, so a killed writer never blocks the next one. The file is
+ * {@code {"manifest": name, "updated_at": UTC, "entries": [...]}} with entries sorted by run id; other fields
+ * (the day's {@code files} list, the chain's previous-manifest hash) are kept.
  */
 @Component
 public class ManifestWriter {
 
     public static final String RUN_ID = "run_id";
-
-    /** Keyed by absolute path: two ManifestWriter instances in one JVM still share the lock. */
-    private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
     private final Sanitizer sanitizer;
     private final ObjectMapper mapper;
@@ -72,26 +65,20 @@ public class ManifestWriter {
             runIdOf(e, manifest);
         }
         Path file = manifest.toAbsolutePath().normalize();
-        ReentrantLock lock = LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
-        lock.lock();
         try {
-            Files.createDirectories(file.getParent());
-            Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock ignored = ch.lock()) {
-                TreeMap<Long, JsonNode> merged = read(file);
+            return FileLocks.locked(file, () -> {
+                ObjectNode root = DayManifest.read(file);
+                TreeMap<Long, JsonNode> merged = entriesOf(root, file);
                 for (ObjectNode e : entries) {
                     merged.put(runIdOf(e, file), e);
                 }
-                byte[] content = render(file, merged);
+                byte[] content = render(file, root, merged);
                 AtomicFiles.write(file, content);
                 return merged.size();
-            }
+            });
         } catch (IOException e) {
             throw new ManifestWriteException(file + " not updated (the previous manifest is intact): "
                     + e.getMessage(), e);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -108,7 +95,15 @@ public class ManifestWriter {
             // refuse to merge into (and so overwrite) a manifest we cannot read: an auditor must look at it
             throw new ManifestWriteException(manifest + " is not valid JSON; not overwritten: " + e.getMessage(), e);
         }
+        return entriesOf(root, manifest);
+    }
+
+    private static TreeMap<Long, JsonNode> entriesOf(JsonNode root, Path manifest) {
+        TreeMap<Long, JsonNode> entries = new TreeMap<>();
         JsonNode list = root == null ? null : root.get("entries");
+        if (list == null && root instanceof ObjectNode && !root.has("manifest")) {
+            return entries; // a day manifest that so far lists its files only (or a new one)
+        }
         if (list == null || !list.isArray()) {
             throw new ManifestWriteException(manifest + " has no \"entries\" array; not overwritten", null);
         }
@@ -118,13 +113,19 @@ public class ManifestWriter {
         return entries;
     }
 
-    private byte[] render(Path file, TreeMap<Long, JsonNode> merged) throws JsonProcessingException {
+    private byte[] render(Path file, ObjectNode had, TreeMap<Long, JsonNode> merged) throws JsonProcessingException {
         ObjectNode root = mapper.createObjectNode();
         root.put("manifest", file.getFileName().toString());
         root.put("updated_at", ReportFolders.utc(clock.instant()));
         root.put("entry_count", merged.size());
         ArrayNode list = root.putArray("entries");
         merged.values().forEach(list::add);
+        // the day's file list and chain fields are kept as they were
+        had.fields().forEachRemaining(f -> {
+            if (!root.has(f.getKey())) {
+                root.set(f.getKey(), f.getValue());
+            }
+        });
         String json = mapper.writeValueAsString(root);
         // validate what is about to replace the manifest: it parses, and every run id is there once
         JsonNode back = mapper.readTree(json);

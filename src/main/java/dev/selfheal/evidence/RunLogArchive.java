@@ -1,10 +1,12 @@
 package dev.selfheal.evidence;
 
+import dev.selfheal.reports.AtomicFiles;
 import dev.selfheal.sanitize.SanitizationRefusedException;
 import dev.selfheal.sanitize.Sanitizer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,31 +40,30 @@ public final class RunLogArchive {
                     name += ".txt";
                 }
                 Path target = dir.resolve(name);
-                Path tmp = Files.createTempFile(dir, "." + name + ".", ".part");
-                boolean refused = false;
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(file.getInputStream(entry),
-                        StandardCharsets.UTF_8));
-                        var out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    StringBuilder chunk = new StringBuilder();
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        chunk.append(line).append('\n');
-                        // a chunk ends at a line that does not continue a private key block
-                        if (chunk.length() >= CHUNK_CHARS && !line.contains("BEGIN") && !inKeyBlock(chunk)) {
-                            out.write(sanitizer.release(chunk.toString(), target.toString()));
-                            chunk.setLength(0);
+                String entryName = entry.getName();
+                AtomicFiles.Written w = AtomicFiles.write(target, raw -> {
+                    try (BufferedReader in = new BufferedReader(new InputStreamReader(file.getInputStream(entry),
+                            StandardCharsets.UTF_8))) {
+                        var out = new OutputStreamWriter(raw, StandardCharsets.UTF_8);
+                        StringBuilder chunk = new StringBuilder();
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            chunk.append(line).append('\n');
+                            // a chunk ends at a line that does not continue a private key block
+                            if (chunk.length() >= CHUNK_CHARS && !line.contains("BEGIN") && !inKeyBlock(chunk)) {
+                                out.write(sanitizer.release(chunk.toString(), target.toString()));
+                                chunk.setLength(0);
+                            }
                         }
+                        out.write(sanitizer.release(chunk.toString(), target.toString()));
+                        out.flush();
+                        return true;
+                    } catch (SanitizationRefusedException e) {
+                        missing.add("logs " + entryName + ": " + e.getMessage());
+                        return false;
                     }
-                    out.write(sanitizer.release(chunk.toString(), target.toString()));
-                } catch (SanitizationRefusedException e) {
-                    refused = true;
-                    missing.add("logs " + entry.getName() + ": " + e.getMessage());
-                }
-                if (refused) {
-                    Files.deleteIfExists(tmp);
-                } else {
-                    Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                });
+                if (w != null) {
                     written.add(target);
                 }
             }

@@ -1,28 +1,131 @@
 package dev.selfheal.reports;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
 
 /**
- * Writes a whole file so readers never see a partial one: a temp file in the same directory, fsync, atomic
- * rename over the target, fsync of the directory. A failed write leaves the old file as it was and the temp file
- * (named in the exception) for investigation.
+ * The one writer of report files, so readers never see a partial one: a temp file in the same directory, fsync,
+ * atomic rename (or hard link, for {@link #writeNew}) to the target, fsync of the directory. A failed write leaves
+ * the old file as it was and the temp file (named in the exception) for investigation.
+ *
+ * <p>A file written into a day folder ({@code docs/reports/YYYY-MM-DD/}) is then recorded in that day's
+ * {@code _manifest.json} with its size, SHA-256 and UTC write time ({@link DayManifest}); a sealed day refuses
+ * every write.
  */
 public final class AtomicFiles {
+
+    /** Streams a file's content; false abandons the write (nothing is left behind). */
+    @FunctionalInterface
+    public interface Body {
+        boolean writeTo(OutputStream out) throws IOException;
+    }
+
+    /** What a streamed write produced. */
+    public record Written(Path path, long size, String sha256) {
+    }
 
     private AtomicFiles() {
     }
 
     public static void write(Path target, byte[] content) throws IOException {
+        refuseSealedDay(target);
+        Path tmp = temp(target);
+        fill(tmp, target, content);
+        rename(tmp, target);
+        record(target, content.length, DayManifest.sha256(content));
+    }
+
+    /** Creates {@code target} only if no file has that name; false when one does (nothing is overwritten). */
+    public static boolean writeNew(Path target, byte[] content) throws IOException {
+        refuseSealedDay(target);
+        Path tmp = temp(target);
+        fill(tmp, target, content);
+        try {
+            // a hard link appears whole and fails when the name is taken: no reader sees a half-written file
+            Files.createLink(target, tmp);
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            // a file system without hard links: a rename that refuses a taken name (checked, then renamed)
+            try {
+                Files.move(tmp, target);
+            } catch (FileAlreadyExistsException taken) {
+                return false;
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        syncDirectory(target.toAbsolutePath().getParent());
+        record(target, content.length, DayManifest.sha256(content));
+        return true;
+    }
+
+    /** Streams a file into place (downloads, unpacked logs); null when the body abandoned it. */
+    public static Written write(Path target, Body body) throws IOException {
+        refuseSealedDay(target);
+        Path tmp = temp(target);
+        MessageDigest sha = DayManifest.sha256();
+        long[] size = {0};
+        boolean keep;
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            OutputStream counting = new FilterOutputStream(Channels.newOutputStream(ch)) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    size[0] += len;
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    size[0]++;
+                }
+
+                @Override
+                public void close() {
+                    // the channel is closed (after its fsync) by the enclosing try
+                }
+            };
+            DigestOutputStream out = new DigestOutputStream(counting, sha);
+            keep = body.writeTo(out);
+            out.flush();
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        if (!keep) {
+            Files.deleteIfExists(tmp);
+            return null;
+        }
+        rename(tmp, target);
+        String hash = HexFormat.of().formatHex(sha.digest());
+        record(target, size[0], hash);
+        return new Written(target, size[0], hash);
+    }
+
+    private static Path temp(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        return Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    }
+
+    private static void fill(Path tmp, Path target, byte[] content) throws IOException {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
@@ -33,6 +136,10 @@ public final class AtomicFiles {
             throw new IOException("writing " + target + " failed; the previous file is intact, the partial temp file "
                     + tmp + " is kept for investigation: " + e.getMessage(), e);
         }
+    }
+
+    private static void rename(Path tmp, Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -41,21 +148,25 @@ public final class AtomicFiles {
         syncDirectory(dir);
     }
 
-    /** Creates {@code target} only if no file has that name; false when one does (nothing is overwritten). */
-    public static boolean writeNew(Path target, byte[] content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            return false;
+    private static void refuseSealedDay(Path target) throws IOException {
+        String name = target.getFileName().toString();
+        Optional<Path> day = ReportLayout.dayFolderOf(target);
+        if (day.isPresent() && ReportLayout.isSealed(day.get())
+                && !name.equals(ReportLayout.SEAL) && !name.equals(ReportLayout.SEAL_SIGNATURE)) {
+            throw new IOException(target + " not written: the day " + day.get().getFileName()
+                    + " is sealed (" + ReportLayout.SEAL + "); a sealed day is never changed");
         }
-        syncDirectory(dir);
-        return true;
+    }
+
+    private static void record(Path target, long size, String sha256) throws IOException {
+        Optional<Path> day = ReportLayout.dayFolderOf(target);
+        // hidden files are transient (a raw log zip unpacked and deleted at once), never evidence
+        if (day.isEmpty() || target.getFileName().toString().startsWith(".") || (ReportLayout.NOT_IN_MANIFEST.contains(target.getFileName().toString())
+                && target.toAbsolutePath().normalize().getParent().equals(day.get()))) {
+            return;
+        }
+        DayManifest.record(day.get(), DayManifest.one(new DayManifest.FileRecord(
+                ReportLayout.relative(day.get(), target), size, sha256, Instant.now(), "writer")));
     }
 
     private static void syncDirectory(Path dir) {
