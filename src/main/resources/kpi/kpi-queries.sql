@@ -156,7 +156,7 @@ SELECT count(*) AS guard_blocks
 -- name: killswitch_time
 -- Seconds each kill-switch target (a route) spent stopped or suspended within the window, from
 -- phase4_killswitch_log: a stop/suspend lasts until its released_at, else until the target's next logged action
--- (resume, release or another stop), else until the window's end.
+-- (resume, release or another stop), else until now or the window's end, whichever is first.
 WITH actions AS (
     SELECT target, action, triggered_at, released_at,
            lead(triggered_at) OVER (PARTITION BY target ORDER BY triggered_at, id) AS next_at
@@ -164,7 +164,8 @@ WITH actions AS (
      WHERE triggered_at < :to
 ), stopped AS (
     SELECT target, triggered_at AS began,
-           least(coalesce(released_at, 'infinity'), coalesce(next_at, 'infinity'), CAST(:to AS timestamptz)) AS ended
+           least(coalesce(released_at, 'infinity'), coalesce(next_at, 'infinity'), CAST(:to AS timestamptz),
+                 now()) AS ended
       FROM actions
      WHERE action IN ('stop', 'suspend')
 )

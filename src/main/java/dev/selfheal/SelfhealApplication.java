@@ -1,8 +1,11 @@
 package dev.selfheal;
 
+import dev.selfheal.governance.GovernanceCommand;
 import dev.selfheal.retry.ClassifyCommand;
 import dev.selfheal.sandbox.DemoReset;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -21,6 +24,17 @@ public class SelfhealApplication {
             DemoReset.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        // `java -jar selfheal.jar docs generate` / `observe-report ...`: the governance documents, with the
+        // service's context but no web server and no route started
+        if (args.length > 0 && GovernanceCommand.handles(args[0])) {
+            System.exit(GovernanceCommand.run(args, SelfhealApplication::documentsContext, System.out, System.err));
+        }
         SpringApplication.run(SelfhealApplication.class, args);
+    }
+
+    /** The context a document command runs in: no web servers, no route started, no banner. */
+    public static org.springframework.context.ConfigurableApplicationContext documentsContext(String[] args) {
+        return new SpringApplicationBuilder(SelfhealApplication.class).web(WebApplicationType.NONE)
+                .properties("camel.main.auto-startup=false", "spring.main.banner-mode=off").run(args);
     }
 }

@@ -62,7 +62,8 @@ public class KpiQueries {
         return rows.isEmpty() ? Map.of() : rows.get(0);
     }
 
-    static Map<String, NamedQuery> load() {
+    /** The definitions as shipped in the jar (no database needed: for documents and checks). */
+    public static Map<String, NamedQuery> load() {
         String text;
         try (InputStream in = KpiQueries.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
