@@ -92,7 +92,7 @@ public final class KpiBenchmark {
                 SELECT 9000000000000 + i, 'bench-org/repo-' || (i % 50), i % 4, 'workflow-' || (i % 4),
                        CASE WHEN i % 20 IN (17, 18) THEN 2 ELSE 1 END, 'completed',
                        CASE WHEN i % 20 <= 17 THEN 'success' ELSE 'failure' END,
-                       ts, 60 + (i * 7919) % 900,
+                       ts, 60 + (i::bigint * 7919) % 900,
                        CASE i % 20 WHEN 17 THEN (ARRAY['transient_infrastructure', 'timeout', 'rate_limit'])[1 + i % 3]
                                    WHEN 18 THEN (ARRAY['transient_infrastructure', 'unknown'])[1 + i % 2]
                                    WHEN 19 THEN 'deterministic' END,
