@@ -3,6 +3,7 @@ package dev.selfheal;
 import dev.selfheal.governance.GovernanceCommand;
 import dev.selfheal.retry.ClassifyCommand;
 import dev.selfheal.sandbox.DemoReset;
+import dev.selfheal.snapshots.SnapshotsCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -22,6 +23,11 @@ public class SelfhealApplication {
         // `java -jar selfheal.jar demo reset`: the demo's data removed, so the next start replays it
         if (args.length > 0 && DemoReset.NAME.equals(args[0])) {
             DemoReset.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        // `java -jar selfheal.jar snapshots list|diff A B|restore ID`: config/routes snapshots, without Spring
+        if (args.length > 0 && SnapshotsCommand.NAME.equals(args[0])) {
+            SnapshotsCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         // `java -jar selfheal.jar docs generate` / `observe-report ...`: the governance documents, with the

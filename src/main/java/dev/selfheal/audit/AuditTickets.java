@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -32,6 +34,8 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Component
 public class AuditTickets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditTickets.class);
 
     public static final String CONSUMER = "audit";
     public static final Set<String> AUDITED_EVENTS = Set.of("final_failure", "dead_letter", "guard_violation",
@@ -198,7 +202,18 @@ public class AuditTickets {
         if (paths.isEmpty()) {
             return;
         }
+        jdbc.update("UPDATE phase4_audit_tickets SET slack_link = coalesce(?, slack_link), "
+                + "issue_link = coalesce(?, issue_link) WHERE event_id = ?",
+                slack == null ? null : sanitizer.sanitize(slack), issueUrl == null ? null : sanitizer.sanitize(issueUrl),
+                eventId);
         Path jsonFile = folders.root().resolve(paths.get(0));
+        if (!Files.exists(jsonFile)) {
+            // written by another instance whose data dir is not shared with this one: the links are in the
+            // database; the notification must not wait for a file it can never reach
+            LOG.info("Audit ticket {} is not on this instance's disk (is selfheal.data-dir a shared volume?): its "
+                    + "links are kept in phase4_audit_tickets only", paths.get(0));
+            return;
+        }
         try {
             ObjectNode ticket = (ObjectNode) json.readTree(jsonFile.toFile());
             ObjectNode links = (ObjectNode) ticket.get("links");
@@ -353,7 +368,8 @@ public class AuditTickets {
             case "dead_letter" -> "Did not retry the GitHub call " + p.path("method").asText("") + " "
                     + p.path("url").asText("") + " and notified.";
             case "killswitch" -> "Tripped the kill switch: automatic actions stopped.";
-            case "rollback" -> "Rolled back.";
+            case "rollback" -> "dry-run".equals(p.path("mode").asText()) ? "Planned a rollback (dry run: nothing "
+                    + "changed): " + p.path("summary").asText("") : "Rolled back: " + p.path("summary").asText("");
             default -> "Recorded.";
         };
     }

@@ -73,9 +73,35 @@ public record SelfhealProperties(
         }
     }
 
-    public record Slack(String webhookUrl) {
+    /**
+     * Slack: an incoming webhook, or a bot token and a channel (Web API chat.postMessage), which lets the follow-ups
+     * of one problem (repeated, healed, closed) go into the thread of its first message. With both, the bot wins.
+     */
+    public record Slack(String webhookUrl, String botToken, String channel, @NotNull URI apiUrl) {
+
+        @ConstructorBinding
+        public Slack(String webhookUrl, String botToken, String channel,
+                @DefaultValue("https://slack.com/api") URI apiUrl) {
+            this.webhookUrl = webhookUrl;
+            this.botToken = botToken;
+            this.channel = channel;
+            this.apiUrl = apiUrl;
+            if (hasBotToken() && (channel == null || channel.isBlank())) {
+                throw new IllegalArgumentException("selfheal.slack.bot-token is set but selfheal.slack.channel is "
+                        + "not: name the channel the bot posts to (its id, e.g. C0123ABCD, or #name)");
+            }
+        }
+
+        public Slack(String webhookUrl) {
+            this(webhookUrl, null, null, URI.create("https://slack.com/api"));
+        }
+
+        public boolean hasBotToken() {
+            return botToken != null && !botToken.isBlank();
+        }
+
         public boolean enabled() {
-            return webhookUrl != null && !webhookUrl.isBlank();
+            return hasBotToken() || webhookUrl != null && !webhookUrl.isBlank();
         }
     }
 

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,8 @@ import org.springframework.stereotype.Component;
  * failure rate over a window, consecutive final failures of a workflow (the rollback trigger), a run slower than
  * a multiple of the workflow's recent p95, and failures of our own outputs. A detection is an event (database),
  * a line in {@code logs/detection_log_YYYYMMDD.log}, and its action; the same rule does not fire again for the
- * same workflow within its window.
+ * same workflow within its window. When a rule that fired holds no more, one "back to normal" detection (status
+ * {@code normal}) is recorded: a change of the problem's state, so it is notified once.
  */
 @Component("detectionEvaluator")
 public class DetectionEvaluator {
@@ -32,7 +35,8 @@ public class DetectionEvaluator {
     private final JdbcTemplate jdbc;
     private final Outbox outbox;
     private final ReportLog reportLog;
-    private final AtomicInteger databaseFailures = new AtomicInteger();
+    /** When database writes failed, newest last: in memory, since the database cannot record its own outage. */
+    private final ConcurrentLinkedDeque<Instant> databaseFailures = new ConcurrentLinkedDeque<>();
 
     public DetectionEvaluator(PolicyFiles policies, JdbcTemplate jdbc, Outbox outbox, ReportLog reportLog) {
         this.rules = policies.detectionRules().rules();
@@ -54,15 +58,33 @@ public class DetectionEvaluator {
             };
             if (d != null && !firedRecently(rule, run)) {
                 found.add(fire(rule, run, d));
+            } else if (d == null && "success".equals(run.conclusion()) && stillOpen(rule, run)) {
+                // only a successful run shows a rule holds no more: a run just taken in has no final state yet
+                found.add(backToNormal(rule, run));
             }
         }
         return found;
     }
 
-    /** A write to the database failed (counted in memory: the database cannot record its own outage). */
+    /** A write to the database failed (kept in memory for a day: the database cannot record its own outage). */
     public void databaseWriteFailed(Throwable cause) {
-        int n = databaseFailures.incrementAndGet();
-        reportLog.append("detection", "database write failed (" + n + " so far): " + cause);
+        databaseWriteFailedAt(Instant.now(), cause);
+    }
+
+    void databaseWriteFailedAt(Instant now, Throwable cause) {
+        databaseFailures.addLast(now);
+        Instant dayAgo = now.minus(Duration.ofDays(1));
+        while (!databaseFailures.isEmpty() && databaseFailures.peekFirst().isBefore(dayAgo)) {
+            databaseFailures.pollFirst();
+        }
+        reportLog.append("detection", "database write failed (" + databaseFailures.size() + " in the last 24 h): "
+                + cause);
+    }
+
+    /** Database write failures within the last {@code minutes}. */
+    int databaseFailuresWithin(int minutes) {
+        Instant since = Instant.now().minus(Duration.ofMinutes(minutes));
+        return (int) databaseFailures.stream().filter(t -> t.isAfter(since)).count();
     }
 
     private Map<String, Object> failureRate(DetectionRules.Rule rule, RunSummary run) {
@@ -120,19 +142,58 @@ public class DetectionEvaluator {
     }
 
     private Map<String, Object> outputFailures(DetectionRules.Rule rule) {
-        double count;
-        if ("database".equals(rule.output())) {
-            count = databaseFailures.get();
-        } else {
-            Long failed = jdbc.queryForObject("""
-                    SELECT count(*) FROM phase4_event_deliveries
-                     WHERE consumer = ? AND last_error IS NOT NULL AND due_at > now() - make_interval(mins => ?)""",
-                    Long.class, "slack".equals(rule.output()) || "github".equals(rule.output()) ? "notification"
-                            : rule.output(), rule.windowMinutes());
-            count = failed == null ? 0 : failed;
-        }
-        return count >= rule.threshold() ? detail(count, rule.threshold(), (long) count + " failed " + rule.output()
-                + " deliveries in the last " + rule.windowMinutes() + " min") : null;
+        int window = rule.windowMinutes() == null ? 10 : rule.windowMinutes();
+        long count = switch (rule.output()) {
+            case "database" -> databaseFailuresWithin(window);
+            // each channel counts its own failed attempts (phase4_notifications), not the other channel's
+            case "slack" -> failedNotifications(List.of("slack"), window);
+            case "github", "github_issue" -> failedNotifications(List.of("github_issue", "github_comment"), window);
+            default -> {
+                Long failed = jdbc.queryForObject("""
+                        SELECT count(*) FROM phase4_event_deliveries
+                         WHERE consumer = ? AND last_error IS NOT NULL AND due_at > now() - make_interval(mins => ?)""",
+                        Long.class, rule.output(), window);
+                yield failed == null ? 0 : failed;
+            }
+        };
+        return count >= rule.threshold() ? detail(count, rule.threshold(), count + " failed " + rule.output()
+                + " deliveries in the last " + window + " min") : null;
+    }
+
+    private long failedNotifications(List<String> channels, int windowMinutes) {
+        Long failed = jdbc.queryForObject("""
+                SELECT count(*) FROM phase4_notifications
+                 WHERE channel = ANY (?) AND outcome IN ('failed', 'dead_webhook')
+                   AND attempted_at > now() - make_interval(mins => ?)""",
+                Long.class, channels.toArray(String[]::new), windowMinutes);
+        return failed == null ? 0 : failed;
+    }
+
+    /** Whether the rule's last detection here (per workflow for the per-workflow rules) is not back to normal. */
+    private boolean stillOpen(DetectionRules.Rule rule, RunSummary run) {
+        boolean perWorkflow = "consecutive_failures".equals(rule.type()) || "duration_p95".equals(rule.type());
+        List<String> last = jdbc.queryForList("""
+                SELECT coalesce(payload->>'status', 'open') FROM phase4_events
+                 WHERE event_type = 'detection' AND payload->>'ruleId' = ? AND repository IS NOT DISTINCT FROM ?
+                   AND (NOT ? OR payload->>'workflowName' IS NOT DISTINCT FROM ?)
+                 ORDER BY id DESC LIMIT 1""", String.class, rule.id(), run.repository(), perWorkflow,
+                run.workflowName());
+        return !last.isEmpty() && !"normal".equals(last.get(0));
+    }
+
+    private Map<String, Object> backToNormal(DetectionRules.Rule rule, RunSummary run) {
+        Map<String, Object> payload = run.payload();
+        payload.put("ruleId", rule.id());
+        payload.put("type", rule.type());
+        payload.put("action", "notify");
+        payload.put("status", "normal");
+        String detail = "rule " + rule.id() + " (" + rule.type() + ") holds no more"
+                + (run.repository() == null ? "" : " for " + run.repository()) + ": back to normal";
+        payload.put("detail", detail);
+        outbox.record("detection", run.repository(), run.runId(), run.attempt(), payload);
+        reportLog.append("detection", detail);
+        LOG.info("Detection {}: back to normal{}", rule.id(), run.repository() == null ? "" : " in " + run.repository());
+        return payload;
     }
 
     private boolean firedRecently(DetectionRules.Rule rule, RunSummary run) {

@@ -24,12 +24,29 @@ public class IdempotentRepositories {
         return repository(dataSource, "run-attempts");
     }
 
-    private static JdbcMessageIdRepository repository(DataSource dataSource, String processor) {
-        JdbcMessageIdRepository repo = new JdbcMessageIdRepository(dataSource, processor);
+    static JdbcMessageIdRepository repository(DataSource dataSource, String processor) {
+        JdbcMessageIdRepository repo = new CheckAndRecordInOneStatement(dataSource, processor);
         repo.setCreateTableIfNotExists(false);
         // two instances racing on the same key: the loser's insert is a no-op instead of an error
         repo.setInsertString("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) "
                 + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
         return repo;
+    }
+
+    /**
+     * camel-sql's add() asks "seen?" and then inserts: two instances receiving the same delivery at the same moment
+     * both see "not yet" and both go on. Here the insert alone decides: the one whose row went in handles the
+     * message; the other's insert does nothing (the unique key waits for the first to commit) and it is a duplicate.
+     */
+    static final class CheckAndRecordInOneStatement extends JdbcMessageIdRepository {
+
+        CheckAndRecordInOneStatement(DataSource dataSource, String processor) {
+            super(dataSource, processor);
+        }
+
+        @Override
+        public boolean add(String key) {
+            return insert(key) == 1;
+        }
     }
 }

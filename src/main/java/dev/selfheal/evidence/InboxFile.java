@@ -20,12 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.selfheal.rollback.RollbackEngine;
+import dev.selfheal.rollback.RollbackRequest;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 /**
  * The operators' file drop ({@code <data-dir>/inbox/}): one run per line, {@code owner/repo 123456789} or a bare
- * id when exactly one repository is watched; {@code #} comments and blank lines are skipped. Bad lines are kept
+ * id when exactly one repository is watched, or a rollback, {@code rollback owner/repo WORKFLOW REASON} (handled
+ * after the file's runs); {@code #} comments and blank lines are skipped. Bad lines are kept
  * with the reason and written to {@code .error/<name>.errors}; the file then goes to {@code .error/}, else to
  * {@code .done/} (route evidence-inbox moves it by exchangeProperty.inboxOutcome). A file with a bad line is
  * processed not at all, so the fixed file can be dropped again without handling its good lines twice. A file is refused whole,
@@ -38,6 +42,10 @@ public class InboxFile {
 
     public static final String ERRORS = "inboxErrors";
     public static final String OUTCOME = "inboxOutcome";
+    /** The file's good {@code rollback} lines, as rollback requests (handled after its runs). */
+    public static final String ROLLBACKS = "inboxRollbacks";
+    private static final Pattern ROLLBACK = Pattern.compile(
+            "^rollback\\s+([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)\\s+(\\S+)\\s+(\\S.*)$");
     private static final Pattern LINE = Pattern.compile("^(?:([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)\\s+)?(\\d{1,19})$");
     /** A file of run ids: 64 KiB holds thousands of lines; anything larger is not one. */
     static final long MAX_BYTES = 64 * 1024;
@@ -61,24 +69,33 @@ public class InboxFile {
     /** The good lines; the bad ones (or why the whole file is refused) are collected in exchangeProperty.inboxErrors. */
     public List<RunLine> parse(Exchange exchange) throws IOException {
         List<String> errors = new ArrayList<>();
+        List<RollbackRequest> rollbacks = new ArrayList<>();
         exchange.setProperty(ERRORS, errors);
+        exchange.setProperty(ROLLBACKS, List.of());
         Path file = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         String text = read(file, errors);
         if (text == null) {
             return List.of();
         }
-        List<RunLine> runs = parse(text, errors);
-        if (runs.isEmpty() && errors.isEmpty()) {
+        String name = printable(exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, "?", String.class));
+        List<RunLine> runs = parse(text, errors, rollbacks, name);
+        if (runs.isEmpty() && rollbacks.isEmpty() && errors.isEmpty()) {
             errors.add("the file holds no run");
         }
         if (!errors.isEmpty()) {
             // all or nothing: once the operator fixes the file and drops it again, no run is handled twice
-            if (!runs.isEmpty()) {
+            if (!runs.isEmpty() || !rollbacks.isEmpty()) {
                 errors.add("nothing in this file was processed: fix the lines above and drop the file again");
             }
             return List.of();
         }
+        exchange.setProperty(ROLLBACKS, List.copyOf(rollbacks));
         return runs;
+    }
+
+    /** Split source after the runs: the file's rollback lines. */
+    public List<RollbackRequest> rollbacks(@ExchangeProperty(ROLLBACKS) List<RollbackRequest> rollbacks) {
+        return rollbacks == null ? List.of() : rollbacks;
     }
 
     /** The file's text, or null with the reason in {@code errors}; never more than MAX_BYTES is read. */
@@ -116,6 +133,10 @@ public class InboxFile {
     }
 
     List<RunLine> parse(String text, List<String> errors) {
+        return parse(text, errors, new ArrayList<>(), "inbox");
+    }
+
+    List<RunLine> parse(String text, List<String> errors, List<RollbackRequest> rollbacks, String fileName) {
         List<RunLine> runs = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -127,9 +148,14 @@ public class InboxFile {
                 errors.add("line " + (i + 1) + ": longer than " + MAX_LINE + " characters");
                 continue;
             }
+            if (line.startsWith("rollback ") || line.equals("rollback")) {
+                rollbackLine(i + 1, line, errors, rollbacks, fileName);
+                continue;
+            }
             Matcher m = LINE.matcher(line);
             if (!m.matches()) {
-                errors.add("line " + (i + 1) + ": \"" + printable(line) + "\": expected 'owner/repo RUN_ID' or a run id");
+                errors.add("line " + (i + 1) + ": \"" + printable(line) + "\": expected 'owner/repo RUN_ID', a run id "
+                        + "or 'rollback owner/repo WORKFLOW REASON'");
                 continue;
             }
             String repo = m.group(1);
@@ -164,6 +190,30 @@ public class InboxFile {
             runs.add(new RunLine(i + 1, repo, id));
         }
         return runs;
+    }
+
+    /** {@code rollback owner/repo WORKFLOW REASON}: checked as the rollback engine checks a request. */
+    private void rollbackLine(int n, String line, List<String> errors, List<RollbackRequest> rollbacks,
+            String fileName) {
+        Matcher m = ROLLBACK.matcher(line);
+        if (!m.matches()) {
+            errors.add("line " + n + ": \"" + printable(line) + "\": expected 'rollback owner/repo WORKFLOW REASON'");
+            return;
+        }
+        String repo = m.group(1);
+        if (!watched.isEmpty() && !watched.contains(repo)) {
+            errors.add("line " + n + ": " + repo + " is not a watched repository (selfheal.github.repositories)");
+            return;
+        }
+        RollbackRequest request = new RollbackRequest(repo, m.group(2), m.group(3).strip(), "inbox file " + fileName,
+                "inbox", null, null);
+        try {
+            RollbackEngine.refuseBad(request);
+        } catch (IllegalArgumentException e) {
+            errors.add("line " + n + ": " + printable(e.getMessage()));
+            return;
+        }
+        rollbacks.add(request);
     }
 
     private static boolean isDots(String segment) {

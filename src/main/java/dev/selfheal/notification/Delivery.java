@@ -22,7 +22,10 @@ public final class Delivery {
     boolean issuePrimary;
     boolean issueFallbackAllowed;
     boolean issueAttempted;
-    /** sent, failed, none (nothing to comment on), skipped (no repository) or null (not tried). */
+    /**
+     * sent, failed, none (nothing to comment on), skipped (no repository), waiting (another instance is writing
+     * the same issue) or null (not tried).
+     */
     String issueOutcome;
     String issueUrl;
     SlackMode slackMode = SlackMode.SKIP;

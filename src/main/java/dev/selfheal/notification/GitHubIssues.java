@@ -10,11 +10,14 @@ import dev.selfheal.outbox.Outbox;
 import dev.selfheal.risk.RiskLevels;
 import dev.selfheal.routes.ExchangeProperties;
 import dev.selfheal.sanitize.Sanitizer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +31,11 @@ public class GitHubIssues {
 
     public static final String ACTION = "issueAction";
     static final String TARGETS = "issueTargets";
+    static final String INTENT = "issueIntent";
+    static final String COMMENT_BODY = "issueCommentBody";
     static final String MARKER_PREFIX = "<!-- selfheal:key=";
+    /** How long an announced write may take before another instance treats its instance as gone. */
+    static final Duration INTENT_LEASE = Duration.ofMinutes(2);
 
     private final ObjectMapper mapper;
     private final Sanitizer sanitizer;
@@ -40,7 +47,11 @@ public class GitHubIssues {
      */
     private final Map<String, List<JsonNode>> lastOpenIssues = new ConcurrentHashMap<>();
 
-    public GitHubIssues(ObjectMapper mapper, Sanitizer sanitizer, RiskLevels risks, NotificationRecords records) {
+    private final JdbcTemplate jdbc;
+
+    public GitHubIssues(ObjectMapper mapper, Sanitizer sanitizer, RiskLevels risks, NotificationRecords records,
+            JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
         this.mapper = mapper;
         this.sanitizer = sanitizer;
         this.risks = risks;
@@ -68,6 +79,11 @@ public class GitHubIssues {
 
     public static String marker(String key) {
         return MARKER_PREFIX + key + " -->";
+    }
+
+    /** Written into every issue and comment: lets a later attempt see that this event's write already happened. */
+    public static String eventMarker(long eventId) {
+        return "<!-- selfheal:event=" + eventId + " -->";
     }
 
     /** Before direct:github-list: the open issues labelled selfheal of the event's repository. */
@@ -112,15 +128,41 @@ public class GitHubIssues {
                     .findFirst().ifPresent(targets::add);
         }
         exchange.getMessage().removeHeaders("*");
+        String mine = eventMarker(e.id());
+        List<JsonNode> openedByThisEvent = open.stream().filter(i -> i.path("body").asText("").contains(mine))
+                .toList();
+        if (!openedByThisEvent.isEmpty()) {
+            // this event's issue was opened by an attempt that ended before recording it
+            exchange.setProperty(TARGETS, openedByThisEvent);
+            exchange.setProperty(ACTION, "already");
+            return;
+        }
         if (targets.isEmpty() && d.issueMode == Delivery.IssueMode.COMMENT_ONLY) {
             exchange.setProperty(ACTION, "none");
             return;
         }
         if (targets.isEmpty()) {
+            String intent = "create:" + key(e);
+            exchange.setProperty(INTENT, intent);
+            if (!claim(intent, e.id(), true)) {
+                Map<String, Object> other = intent(intent);
+                if (other != null && other.get("done_at") != null && other.get("issue_number") != null) {
+                    // opened a moment ago by another instance, maybe not listed yet: comment on it
+                    ObjectNode known = mapper.createObjectNode();
+                    known.put("number", ((Number) other.get("issue_number")).intValue());
+                    known.put("html_url", (String) other.get("link"));
+                    targets.add(known);
+                } else {
+                    exchange.setProperty(ACTION, "wait");
+                    return;
+                }
+            }
+        }
+        if (targets.isEmpty()) {
             String risk = risks.riskOf(e);
             ObjectNode issue = mapper.createObjectNode();
             issue.put("title", sanitizer.sanitize(SlackMessages.cut(plain(SlackMessages.title(e)), 250)));
-            issue.put("body", sanitizer.sanitize(body(d, risk) + "\n\n" + marker(key(e))));
+            issue.put("body", sanitizer.sanitize(body(d, risk) + "\n\n" + marker(key(e)) + "\n" + mine));
             issue.putArray("labels").add("selfheal").add("risk:" + risk);
             exchange.setProperty(GitHubApi.METHOD, "POST");
             exchange.setProperty(GitHubApi.PATH, GitHubPaths.issues(e.repository()));
@@ -132,14 +174,94 @@ public class GitHubIssues {
             JsonNode target = targets.get(0);
             exchange.setProperty(TARGETS, targets);
             ObjectNode comment = mapper.createObjectNode();
-            comment.put("body", sanitizer.sanitize(commentBody(d)));
-            exchange.setProperty(GitHubApi.METHOD, "POST");
-            exchange.setProperty(GitHubApi.PATH,
-                    GitHubPaths.issueComments(e.repository(), target.path("number").asInt()));
-            exchange.removeProperty(GitHubApi.QUERY);
-            exchange.getMessage().setBody(comment);
-            exchange.setProperty(ACTION, "comment");
+            comment.put("body", sanitizer.sanitize(commentBody(d) + "\n\n" + mine));
+            exchange.setProperty(COMMENT_BODY, comment);
+            int number = target.path("number").asInt();
+            String intent = "comment:" + e.id() + ":" + number;
+            exchange.setProperty(INTENT, intent);
+            if (!claim(intent, e.id(), false)) {
+                Map<String, Object> earlier = intent(intent);
+                if (earlier != null && earlier.get("done_at") != null) {
+                    exchange.setProperty(ACTION, "already");
+                    return;
+                }
+                // an attempt that did not finish: look for its comment before writing another
+                Instant claimed = earlier == null ? Instant.now()
+                        : ((java.sql.Timestamp) earlier.get("claimed_at")).toInstant();
+                if (claimed.isAfter(Instant.now().minus(INTENT_LEASE))) {
+                    exchange.setProperty(ACTION, "wait");
+                    return;
+                }
+                exchange.setProperty(GitHubApi.METHOD, "GET");
+                exchange.setProperty(GitHubApi.PATH, GitHubPaths.issueComments(e.repository(), number));
+                exchange.setProperty(GitHubApi.QUERY, "per_page=100&since=" + claimed.minus(Duration.ofMinutes(1))
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                exchange.removeProperty(GitHubApi.ITEMS_FIELD);
+                exchange.getMessage().setBody(null);
+                exchange.setProperty(ACTION, "check-comments");
+                return;
+            }
+            prepareComment(exchange, e, number, comment);
         }
+    }
+
+    private void prepareComment(Exchange exchange, Outbox.Event e, int number, ObjectNode comment) {
+        exchange.setProperty(GitHubApi.METHOD, "POST");
+        exchange.setProperty(GitHubApi.PATH, GitHubPaths.issueComments(e.repository(), number));
+        exchange.removeProperty(GitHubApi.QUERY);
+        exchange.getMessage().setBody(comment);
+        exchange.setProperty(ACTION, "comment");
+    }
+
+    /**
+     * After listing the comments of an issue whose comment by this event was announced but never recorded: the
+     * comment is there (our event marker) → already done; it is not → it is written now.
+     */
+    public void afterCommentCheck(Exchange exchange) {
+        Delivery d = exchange.getProperty(Delivery.PROPERTY, Delivery.class);
+        Outbox.Event e = d.event();
+        if (failure(exchange) != null) {
+            exchange.setProperty(ACTION, "failed");
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<JsonNode> comments = exchange.getMessage().getBody(List.class);
+        String mine = eventMarker(e.id());
+        JsonNode found = comments == null ? null : comments.stream()
+                .filter(c -> c.path("body").asText("").contains(mine)).findFirst().orElse(null);
+        exchange.getMessage().removeHeaders("*");
+        if (found != null) {
+            exchange.setProperty(TARGETS, List.of(found));
+            exchange.setProperty(ACTION, "already");
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<JsonNode> targets = exchange.getProperty(TARGETS, List.class);
+        jdbc.update("UPDATE phase4_issue_intents SET claimed_at = now() WHERE intent_key = ?",
+                exchange.getProperty(INTENT, String.class));
+        prepareComment(exchange, e, targets.get(0).path("number").asInt(),
+                exchange.getProperty(COMMENT_BODY, ObjectNode.class));
+    }
+
+    /**
+     * Announces a write: true when this attempt may make it. A create intent is taken over when the instance that
+     * announced it is gone (past the lease) or when it was done long enough ago that its issue is listed (or
+     * closed, so a new one is right).
+     */
+    private boolean claim(String intent, long eventId, boolean create) {
+        List<Long> mine = jdbc.queryForList("INSERT INTO phase4_issue_intents (intent_key, event_id) VALUES (?, ?) "
+                + "ON CONFLICT (intent_key) DO UPDATE SET event_id = EXCLUDED.event_id, claimed_at = now(), "
+                + "done_at = NULL, issue_number = NULL, link = NULL WHERE ? AND ("
+                + "(phase4_issue_intents.done_at IS NULL AND phase4_issue_intents.claimed_at < now() - "
+                + "make_interval(secs => ?)) OR phase4_issue_intents.done_at < now() - interval '10 minutes') "
+                + "RETURNING event_id", Long.class, intent, eventId, create, (double) INTENT_LEASE.toSeconds());
+        return !mine.isEmpty();
+    }
+
+    private Map<String, Object> intent(String intent) {
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT claimed_at, done_at, issue_number, link FROM "
+                + "phase4_issue_intents WHERE intent_key = ?", intent);
+        return rows.isEmpty() ? null : rows.get(0);
     }
 
     /** After the create/comment call (or none): the outcome, into the delivery and the records. */
@@ -148,12 +270,36 @@ public class GitHubIssues {
         Outbox.Event e = d.event();
         String action = exchange.getProperty(ACTION, String.class);
         Map<String, Object> failure = failure(exchange);
-        String channel = "comment".equals(action) ? "github_comment" : "github_issue";
+        String intent = exchange.getProperty(INTENT, String.class);
+        String channel = "comment".equals(action) || intent != null && intent.startsWith("comment:")
+                ? "github_comment" : "github_issue";
         if ("none".equals(action)) {
             d.issueOutcome = "none";
             return;
         }
+        if ("wait".equals(action)) {
+            // another instance is writing the same issue right now: try again shortly, then comment on it
+            d.issueOutcome = "waiting";
+            return;
+        }
+        if ("already".equals(action)) {
+            @SuppressWarnings("unchecked")
+            List<JsonNode> targets = exchange.getProperty(TARGETS, List.class);
+            String url = targets == null || targets.isEmpty() ? null : targets.get(0).path("html_url").asText(null);
+            d.issueOutcome = "sent";
+            d.issueUrl = url;
+            if (intent != null) {
+                jdbc.update("UPDATE phase4_issue_intents SET done_at = now(), link = coalesce(link, ?) "
+                        + "WHERE intent_key = ?", url, intent);
+            }
+            records.record(e.id(), e.type(), e.repository(), channel, "sent", null,
+                    "already on GitHub (this event's marker found): not written again", url, null);
+            return;
+        }
         if (failure != null) {
+            if (intent != null) {
+                jdbc.update("DELETE FROM phase4_issue_intents WHERE intent_key = ? AND done_at IS NULL", intent);
+            }
             d.issueOutcome = "failed";
             Object status = failure.get("status");
             records.record(e.id(), e.type(), e.repository(), channel, "failed",
@@ -181,6 +327,11 @@ public class GitHubIssues {
         }
         d.issueOutcome = "sent";
         d.issueUrl = url;
+        if (intent != null) {
+            Integer number = "create".equals(action) ? answer.path("number").asInt() : null;
+            jdbc.update("UPDATE phase4_issue_intents SET done_at = now(), issue_number = ?, link = ? "
+                    + "WHERE intent_key = ?", number, url, intent);
+        }
         records.record(e.id(), e.type(), e.repository(), channel, "sent",
                 exchange.getProperty(GitHubApi.STATUS, Integer.class), action + " " + key(e), url, null);
     }

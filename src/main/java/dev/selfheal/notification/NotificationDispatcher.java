@@ -32,13 +32,13 @@ public class NotificationDispatcher {
     private final Outbox outbox;
     private final NotificationProperties properties;
     private final OutboxConsumerProperties.Consumer consumer;
-    private final SlackWebhook slack;
+    private final SlackChannel slack;
     private final NotificationRecords records;
     private final AuditTickets tickets;
     private final boolean githubWritable;
     private final NotificationProblems problems;
 
-    public NotificationDispatcher(Outbox outbox, NotificationProperties properties, SlackWebhook slack,
+    public NotificationDispatcher(Outbox outbox, NotificationProperties properties, SlackChannel slack,
             NotificationRecords records, AuditTickets tickets, dev.selfheal.config.SelfhealProperties selfheal,
             OutboxConsumerProperties consumers, NotificationProblems problems) {
         // without a token every issue call would fail with 401 and queue the notification for ever
@@ -169,6 +169,12 @@ public class NotificationDispatcher {
         }
         if (slackWaiting) {
             outbox.retryAt(e.id(), CONSUMER, d.waitUntil, "Slack asked to wait until " + d.waitUntil);
+            return;
+        }
+        if ("waiting".equals(d.issueOutcome)) {
+            Instant again = Instant.now().plusSeconds(10);
+            outbox.retryAt(e.id(), CONSUMER, again, "another instance is writing the same GitHub issue; "
+                    + "this event comments on it at " + again);
             return;
         }
         if (d.issuePrimary && issueFailed) {

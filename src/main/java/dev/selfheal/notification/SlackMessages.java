@@ -133,14 +133,33 @@ public class SlackMessages {
             case "recovered" -> ":white_check_mark: Recovered:" + wf + where;
             case "guard_violation" -> ":no_entry: CI guard stopped retries:" + wf + where;
             case "dead_letter" -> ":warning: GitHub call failed for good" + where;
-            case "detection" -> ":mag: Detection: " + or(text(e.payload(), "type"), text(e.payload(), "ruleId"),
-                    "anomaly") + where;
+            case "detection" -> ("normal".equals(text(e.payload(), "status")) ? ":white_check_mark: Back to normal: "
+                    : ":mag: Detection: ") + or(text(e.payload(), "type"), text(e.payload(), "ruleId"), "anomaly")
+                    + where;
             case "killswitch" -> ":rotating_light: Kill switch" + where;
             case "rollback" -> ":leftwards_arrow_with_hook: Rollback" + where;
             case "evidence_missing" -> ":file_folder: Evidence missing" + where;
             case "daily_summary" -> ":bar_chart: Selfheal daily summary " + or(text(e.payload(), "date"), null, "");
             default -> e.type() + where;
         };
+    }
+
+    /** Both times to recovery, each named by its clock (ours and GitHub's are never mixed). */
+    static String recoveryTimes(JsonNode p) {
+        String ours = text(p, "timeToRecoverSeconds");
+        String theirs = text(p, "githubTimeToRecoverSeconds");
+        if (ours == null && theirs == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" (time to recovery: ");
+        if (ours != null) {
+            b.append(ours).append(" s on Selfheal's clock, first sight to verification");
+        }
+        if (theirs != null) {
+            b.append(ours == null ? "" : "; ").append(theirs)
+                    .append(" s on GitHub's clock, failed attempt to successful attempt");
+        }
+        return b.append(')').toString();
     }
 
     /** One sentence of what Selfheal did about the event. */
@@ -150,17 +169,18 @@ public class SlackMessages {
             case "final_failure" -> "Gave up after " + or(text(p, "attempts"), null, "0")
                     + " automatic re-run(s)" + suffix(text(p, "reason")) + "; tracked in a GitHub issue.";
             case "recovered" -> "Re-ran the failed jobs; the run succeeded after " + or(text(p, "attempts"), null, "?")
-                    + " attempt(s)" + (text(p, "timeToRecoverSeconds") == null ? ""
-                    : " in " + text(p, "timeToRecoverSeconds") + " s") + ".";
+                    + " attempt(s)" + recoveryTimes(p) + ".";
             case "guard_violation" -> "Stopped automatic re-runs: guard " + or(text(p, "rule"), null, "?")
                     + " tripped" + suffix(text(p, "detail")) + ".";
             case "dead_letter" -> "Did not retry " + or(text(p, "method"), null, "") + " " + or(text(p, "url"), null, "")
                     + ": " + or(text(p, "status"), null, "no answer") + " " + or(text(p, "category"), null, "") + ".";
-            case "detection" -> "Detected " + or(text(p, "type"), text(p, "ruleId"), "an anomaly")
+            case "detection" -> "normal".equals(text(p, "status")) ? or(text(p, "detail"), null, "Back to normal") + "."
+                    : "Detected " + or(text(p, "type"), text(p, "ruleId"), "an anomaly")
                     + (text(p, "value") == null ? "" : " (value " + text(p, "value") + ", threshold "
                     + or(text(p, "threshold"), null, "?") + ")") + "; action: " + or(text(p, "action"), null, "notify")
                     + ".";
             case "daily_summary" -> or(text(p, "summary"), null, "No events.");
+            case "rollback" -> or(text(p, "summary"), null, "Rollback recorded") + suffix(text(p, "reason")) + ".";
             default -> "Recorded " + e.type() + ".";
         };
     }

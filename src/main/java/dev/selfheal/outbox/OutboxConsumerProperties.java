@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code outbox-consumer} template once per consumer). Values are in application.yaml; tests shorten them.
  */
 @ConfigurationProperties("selfheal.outbox")
-public record OutboxConsumerProperties(Consumer retry, Consumer notification, Consumer audit, Consumer evidence) {
+public record OutboxConsumerProperties(Consumer retry, Consumer notification, Consumer audit, Consumer evidence,
+        Consumer rollback) {
 
     /**
      * How often and how much one consumer claims, how long a claim holds ({@code lease}: a crashed consumer's
@@ -32,6 +33,7 @@ public record OutboxConsumerProperties(Consumer retry, Consumer notification, Co
             case "notification" -> notification;
             case "audit" -> audit;
             case "evidence" -> evidence;
+            case "rollback" -> rollback;
             default -> throw new IllegalArgumentException("no outbox consumer " + consumer);
         };
     }

@@ -71,8 +71,6 @@ public class PolicyFiles implements CamelContextConfiguration {
                 .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
         p.setProperty("policy.http.retry-network-timeouts",
                 String.valueOf(!Boolean.FALSE.equals(http.retryNetworkTimeouts())));
-        // Quartz URIs take the cron with + for spaces
-        p.setProperty("policy.detection.poll-cron", detectionRules.poll().cron().trim().replace(' ', '+'));
         p.stringPropertyNames().forEach(key ->
                 camelContext.getPropertiesComponent().addInitialProperty(key, p.getProperty(key)));
     }

@@ -76,10 +76,20 @@ public class NotificationProblems {
                         ? "final_failure@" + (e.runAttempt() == null ? "-" : e.runAttempt()) : "recovered";
                 return new Problem("run:" + repository + "#" + e.runId(), state);
             }
+            case "guard_violation":
+            case "evidence_missing": {
+                if (repository == null || e.runId() == null) {
+                    return null;
+                }
+                // per run: reprocessing a run the guard stopped, or collecting its evidence again, is a repeat
+                String what = "guard_violation".equals(e.type()) ? "guard:" + p.path("rule").asText("-")
+                        : "evidence_missing";
+                return new Problem(what + ":" + repository + "#" + e.runId(), "open");
+            }
             case "detection": {
                 String target = p.hasNonNull("file") ? p.path("file").asText() : p.path("type").asText("-");
                 return new Problem("detection:" + p.path("ruleId").asText("-") + ":" + target
-                        + (repository == null ? "" : " " + repository), "open");
+                        + (repository == null ? "" : " " + repository), p.path("status").asText("open"));
             }
             default:
                 return null;
@@ -141,6 +151,23 @@ public class NotificationProblems {
                 + "WHERE d.event_id = ?", (rs, i) -> new Decision(rs.getString(1), rs.getString(2), rs.getBoolean(3),
                         rs.getLong(4)), eventId);
         return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** The Slack thread of a problem (its first message's channel and ts), or null before its first message. */
+    public SlackThread slackThread(String problemKey) {
+        List<SlackThread> rows = jdbc.query("SELECT slack_channel, slack_thread_ts FROM phase4_notification_problems "
+                + "WHERE problem_key = ? AND slack_thread_ts IS NOT NULL",
+                (rs, i) -> new SlackThread(rs.getString(1), rs.getString(2)), problemKey);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** Keeps a message as the problem's thread root, unless it has one already (the first message stays the root). */
+    public void rememberSlackThread(String problemKey, String channel, String ts) {
+        jdbc.update("UPDATE phase4_notification_problems SET slack_channel = ?, slack_thread_ts = ? "
+                + "WHERE problem_key = ? AND slack_thread_ts IS NULL", channel, ts, problemKey);
+    }
+
+    public record SlackThread(String channel, String ts) {
     }
 
     /** Whether the event is a repeat that is not notified again (no Slack, no issue, no audit ticket). */

@@ -20,7 +20,9 @@ class StartupRefusesBadPropertiesTest {
     @CsvSource(delimiter = '|', value = {
             "selfheal.github.repositories|acme|must be owner/repo",
             "selfheal.github.api-url|ht tp://bad url|selfheal.github.api-url",
-            "selfheal.scheduling.dispatches|acme/api nightly|is not owner/repo:workflow@ref"})
+            "selfheal.scheduling.dispatches|acme/api nightly|is not owner/repo:workflow@ref",
+            "selfheal.rollback.mode|acts|must be dry-run or act",
+            "selfheal.rollback.removable-secrets|DEPLOY KEY|must be a GitHub secret name"})
     void badValueStopsStartupNamingIt(String property, String value, String message, CapturedOutput output) {
         ExternalPostgres.ensureDatabase();
 

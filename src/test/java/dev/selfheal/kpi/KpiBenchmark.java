@@ -32,7 +32,7 @@ public final class KpiBenchmark {
                         "--spring.datasource.url=" + ExternalPostgres.jdbcUrl(), "--spring.datasource.username=postgres",
                         "--selfheal.data-dir=" + Files.createTempDirectory("selfheal-kpi-bench"),
                         // the benchmark refreshes the rollup itself
-                        "--selfheal.kpi.rollup-cron=0 0 0 1 1 ? 2099", "--selfheal.kpi.docs-startup-delay=1h");
+                        "--selfheal.schedules.kpi-rollup.cron=0 0 0 1 1 ? 2099", "--selfheal.kpi.docs-startup-delay=1h");
         try {
             JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
             KpiRollup rollup = app.getBean(KpiRollup.class);

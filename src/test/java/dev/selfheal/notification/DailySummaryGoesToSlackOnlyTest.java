@@ -90,9 +90,9 @@ class DailySummaryGoesToSlackOnlyTest extends NotificationTest {
     @Test
     void theQuartzTriggerRunsOnTokyoTime() {
         QuartzEndpoint endpoint = camel.getEndpoints().stream().filter(QuartzEndpoint.class::isInstance)
-                .map(QuartzEndpoint.class::cast).filter(e -> e.getEndpointUri().contains("notification-daily-summary"))
+                .map(QuartzEndpoint.class::cast).filter(e -> e.getEndpointUri().contains("schedules/daily-summary"))
                 .findFirst().orElseThrow();
         assertThat(endpoint.getCron()).isEqualTo("0 0 9 * * ?");
-        assertThat(endpoint.getEndpointUri()).contains("trigger.timeZone=Asia%2FTokyo");
+        // its zone (Asia/Tokyo) is checked on the Quartz trigger by SchedulesAreOneListWithHistoryTest
     }
 }

@@ -89,11 +89,13 @@ class SlackMessagePerEventTypeTest extends NotificationTest {
         p.put("conclusion", "success");
         p.put("attempts", 2);
         p.put("timeToRecoverSeconds", 95);
+        p.put("githubTimeToRecoverSeconds", 88);
         p.put("detail", "healed" + PLANTED);
         outbox.record("recovered", repo, run, 2, p);
 
         String all = slackMessageAbout(repo).toString();
-        assertThat(all).contains(":white_check_mark: Recovered: CI in " + repo, "the run succeeded after 2 attempt(s) in 95 s",
+        assertThat(all).contains(":white_check_mark: Recovered: CI in " + repo, "the run succeeded after 2 attempt(s) (time to recovery: 95 s on Selfheal's clock, first sight to "
+                + "verification; 88 s on GitHub's clock, failed attempt to successful attempt)",
                 "*Risk level*\\nlow", "/actions/runs/" + run);
         assertNoSecret(all);
         // success events do not open issues
