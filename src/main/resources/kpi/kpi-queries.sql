@@ -224,6 +224,14 @@ SELECT triggered_at, actor, reason, condition_id, target, action, released_at, n
  ORDER BY triggered_at DESC, id DESC
  LIMIT 50;
 
+-- name: rollback_history
+-- The rollback engine's rollbacks (phase4_rollback_log), newest first (at most 50): the rollback protocol's
+-- record of dry runs and acts, with their trigger and outcome.
+SELECT requested_at, finished_at, repository, workflow, mode, trigger, actor, reason, outcome, verified
+  FROM phase4_rollback_log
+ ORDER BY requested_at DESC, id DESC
+ LIMIT 50;
+
 -- name: reruns_by_category_outcome
 -- Every re-run Selfheal ever scheduled, by category and status (Prometheus selfheal_reruns).
 SELECT category, status AS outcome, count(*) AS reruns

@@ -209,6 +209,11 @@ public class GovernanceDocs {
                 "released (UTC)"), queries.rows("killswitch_history", Map.of()).stream().map(r -> java.util.Arrays.<Object>asList(
                         utc(r.get("triggered_at")), r.get("actor"), r.get("action"), r.get("target"),
                         r.get("condition_id"), r.get("reason"), utc(r.get("released_at")))).toList()));
+        v.put("rollbacks", Markdown.table(List.of("requested (UTC)", "repository", "workflow", "mode", "trigger",
+                "actor", "reason", "outcome", "verified"), queries.rows("rollback_history", Map.of()).stream()
+                .map(r -> java.util.Arrays.<Object>asList(utc(r.get("requested_at")), r.get("repository"),
+                        r.get("workflow"), r.get("mode"), r.get("trigger"), r.get("actor"), r.get("reason"),
+                        r.get("outcome"), r.get("verified"))).toList()));
         return v;
     }
 

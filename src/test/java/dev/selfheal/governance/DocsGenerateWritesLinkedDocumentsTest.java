@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code selfheal docs generate} writes OPS_HEALTH_KPI.md and ROLLBACK_PROTOCOL.md into the day folder and the
  * docs folder: every number of the KPI table names an existing query and column, the improvement notes come from
- * the data (the top unknown failure), the rollback history lists the kill-switch log, and every link resolves.
+ * the data (the top unknown failure), the rollback history lists the kill-switch and rollback logs, and every
+ * link resolves.
  */
 class DocsGenerateWritesLinkedDocumentsTest {
 
@@ -49,6 +50,9 @@ class DocsGenerateWritesLinkedDocumentsTest {
             }
             jdbc.update("INSERT INTO phase4_killswitch_log (actor, reason, target, action, condition_id) VALUES "
                     + "('admin', 'storm drill', ?, 'stop', 'retry-storm')", target);
+            jdbc.update("INSERT INTO phase4_rollback_log (repository, workflow, mode, trigger, actor, reason, outcome, "
+                    + "steps) VALUES (?, 'deploy.yml', 'dry-run', 'mbean', 'admin', 'rollback drill', 'planned', "
+                    + "'[]'::jsonb)", repo);
         }, "docs", "generate");
         assertThat(run.err).isEmpty();
         assertThat(run.exitCode).isZero();
@@ -70,7 +74,8 @@ class DocsGenerateWritesLinkedDocumentsTest {
             assertEveryNumberNamesAQuery(kpiDoc);
             String rollbackDoc = Files.readString(rollback);
             assertThat(rollbackDoc).contains("[OPS_HEALTH_KPI.md](OPS_HEALTH_KPI.md)").contains("| retry-storm |")
-                    .contains(target).contains("storm drill").contains("consecutive-failures");
+                    .contains(target).contains("storm drill").contains("consecutive-failures")
+                    .contains("| " + repo + " | deploy.yml | dry-run | mbean | admin | rollback drill | planned |");
             assertThat(new EvidenceLinkChecker().check(dir)).filteredOn(b -> b.file().equals(kpi)
                     || b.file().equals(rollback)).isEmpty();
         }
