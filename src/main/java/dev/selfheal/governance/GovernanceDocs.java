@@ -88,7 +88,17 @@ public class GovernanceDocs {
         KpiWindow window = KpiWindow.endingOn(now, windowDays);
         List<Path> dirs = new ArrayList<>(List.of(folders.dayFolder(now)));
         if (!docsDir.isEmpty()) {
-            dirs.add(Files.createDirectories(Path.of(docsDir)));
+            try {
+                Path dir = Files.createDirectories(Path.of(docsDir));
+                if (Files.isWritable(dir)) {
+                    dirs.add(dir);
+                } else {
+                    reportLog.append("kpi", "governance documents not copied to " + dir + ": not writable");
+                }
+            } catch (IOException e) {
+                // a read-only install directory (a container) still gets the day folder's documents
+                reportLog.append("kpi", "governance documents not copied to " + docsDir + ": " + e);
+            }
         }
         List<Path> written = new ArrayList<>();
         List<EvidenceLinkChecker.BrokenLink> broken = new ArrayList<>();
