@@ -67,8 +67,9 @@ public class DashboardController {
         Path root = folders.root();
         Path target = root.resolve(java.net.URLDecoder.decode(relative, java.nio.charset.StandardCharsets.UTF_8))
                 .normalize();
+        // the real path too: a linked folder inside the root must not lead outside it
         if (!target.startsWith(root) || !Files.exists(target, LinkOption.NOFOLLOW_LINKS)
-                || Files.isSymbolicLink(target)) {
+                || Files.isSymbolicLink(target) || !target.toRealPath().startsWith(root.toRealPath())) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).body("no such report file");
         }
         if (Files.isDirectory(target)) {
