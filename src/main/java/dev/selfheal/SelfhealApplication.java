@@ -4,10 +4,13 @@ import dev.selfheal.evidence.EvidenceCommand;
 import dev.selfheal.integrity.BundleCommand;
 import dev.selfheal.integrity.ImportEvidenceCommand;
 import dev.selfheal.integrity.VerifyCommand;
+import dev.selfheal.governance.GovernanceCommand;
 import dev.selfheal.retry.ClassifyCommand;
 import dev.selfheal.sandbox.DemoReset;
 import dev.selfheal.snapshots.SnapshotsCommand;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -51,6 +54,17 @@ public class SelfhealApplication {
             System.exit(EvidenceCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     SelfhealApplication.class));
         }
+        // `java -jar selfheal.jar docs generate` / `observe-report ...`: the governance documents, with the
+        // service's context but no web server and no route started
+        if (args.length > 0 && GovernanceCommand.handles(args[0])) {
+            System.exit(GovernanceCommand.run(args, SelfhealApplication::documentsContext, System.out, System.err));
+        }
         SpringApplication.run(SelfhealApplication.class, args);
+    }
+
+    /** The context a document command runs in: no web servers, no route started, no banner. */
+    public static org.springframework.context.ConfigurableApplicationContext documentsContext(String[] args) {
+        return new SpringApplicationBuilder(SelfhealApplication.class).web(WebApplicationType.NONE)
+                .properties("camel.main.auto-startup=false", "spring.main.banner-mode=off").run(args);
     }
 }
