@@ -8,11 +8,22 @@ public class ApiProblem extends RuntimeException {
 
     private final int status;
     private final String type;
+    private final java.util.List<String> errors;
 
     public ApiProblem(int status, String type, String detail) {
+        this(status, type, detail, java.util.List.of());
+    }
+
+    /** With {@code errors}: one reason per refused part of the request (an RFC 9457 extension member). */
+    public ApiProblem(int status, String type, String detail, java.util.List<String> errors) {
         super(detail, null, false, false);
         this.status = status;
         this.type = type;
+        this.errors = java.util.List.copyOf(errors);
+    }
+
+    public java.util.List<String> errors() {
+        return errors;
     }
 
     public int status() {

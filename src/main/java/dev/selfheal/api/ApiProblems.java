@@ -23,14 +23,24 @@ public class ApiProblems {
     private static final Logger LOG = LoggerFactory.getLogger("selfheal.api");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    private final dev.selfheal.sanitize.Sanitizer sanitizer;
+
+    public ApiProblems(dev.selfheal.sanitize.Sanitizer sanitizer) {
+        this.sanitizer = sanitizer;
+    }
+
     public static String json(int status, String type, String detail) {
+        return problem(status, type, detail).toString();
+    }
+
+    private static ObjectNode problem(int status, String type, String detail) {
         ObjectNode problem = MAPPER.createObjectNode();
         problem.put("type", "urn:selfheal:problem:" + type);
         HttpStatus known = HttpStatus.resolve(status);
         problem.put("title", known == null ? "Error" : known.getReasonPhrase());
         problem.put("status", status);
         problem.put("detail", detail);
-        return problem.toString();
+        return problem;
     }
 
     /** Writes the problem as the servlet answer (the gate's refusals, before any route runs). */
@@ -51,6 +61,12 @@ public class ApiProblems {
             status = p.status();
             type = p.type();
             detail = p.getMessage();
+        } else if (e instanceof org.apache.camel.StreamCacheException
+                || e instanceof org.apache.camel.TypeConversionException) {
+            // the servlet could not decode the body as the text its Content-Type says (bytes that are not UTF-8)
+            status = 400;
+            type = "unreadable-body";
+            detail = "The body could not be read as UTF-8 text.";
         } else {
             status = 500;
             type = "internal";
@@ -61,6 +77,10 @@ public class ApiProblems {
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, MEDIA_TYPE);
-        message.setBody(json(status, type, detail));
+        ObjectNode problem = problem(status, type, detail);
+        if (e instanceof ApiProblem p && !p.errors().isEmpty()) {
+            p.errors().forEach(problem.putArray("errors")::add);
+        }
+        message.setBody(sanitizer.sanitize(problem).toString());
     }
 }
