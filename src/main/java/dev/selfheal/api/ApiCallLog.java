@@ -21,6 +21,7 @@ public class ApiCallLog {
             "/api/v1/events", "/api/v1/audit-tickets", "/api/v1/notifications", "/api/v1/kpi", "/api/v1/keys",
             "/api/v1/reprocess", "/api/v1/classify");
     private static final Pattern KEY_PATH = Pattern.compile("/api/v1/keys/[a-z0-9]{12}");
+    private static final Pattern EXPORT_PATH = Pattern.compile("/api/v1/exports/[a-z-]{1,20}");
 
     private final JdbcTemplate jdbc;
     private final ReportLog reportLog;
@@ -35,7 +36,10 @@ public class ApiCallLog {
         if (ROUTES.contains(path)) {
             return path;
         }
-        return KEY_PATH.matcher(path).matches() ? "/api/v1/keys/{keyId}" : "other";
+        if (KEY_PATH.matcher(path).matches()) {
+            return "/api/v1/keys/{keyId}";
+        }
+        return EXPORT_PATH.matcher(path).matches() ? "/api/v1/exports/{resource}" : "other";
     }
 
     public void record(String keyId, String method, String path, int status, long millis, String clientIp) {

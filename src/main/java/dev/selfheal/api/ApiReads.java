@@ -62,7 +62,7 @@ public class ApiReads {
         r.put("runs", new Resource("/api/v1/runs", """
                 SELECT id, run_id, repository, workflow_id, workflow_name, run_number, run_attempt, event, head_branch,
                        head_sha, html_url, status, conclusion, run_started_at, completed_at, duration_seconds,
-                       failure_category, failure_rule, risk_level, retry_count, recovered, recovered_at, final_failure,
+                       failure_category, failure_rule, failure_line, risk_level, retry_count, recovered, recovered_at, final_failure,
                        created_at, updated_at FROM phase4_metrics""", "id", "created_at",
                 Map.of("repo", "repository", "workflow", "workflow_name", "category", "failure_category",
                         "conclusion", "conclusion")));
@@ -192,10 +192,40 @@ public class ApiReads {
     }
 
     private StringBuilder filters(Resource resource, Message in, List<Object> args) {
+        return filters(resource, name -> in.getHeader(name, String.class), args);
+    }
+
+    /**
+     * Every row of the resource the filters select, oldest first, handed over one at a time (sanitized) as the
+     * database streams them: exports hold no more than one row in memory.
+     */
+    public void forEachRow(String name, java.util.function.Function<String, String> parameter,
+            java.util.function.Consumer<ObjectNode> sink) {
+        Resource resource = RESOURCES.get(name);
+        if (resource == null) {
+            throw new ApiProblem(404, "not-found", "No such API resource.");
+        }
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = filters(resource, parameter, args);
+        String sql = "SELECT * FROM (" + resource.select() + ") r WHERE true" + where + " ORDER BY "
+                + resource.idColumn();
+        jdbc.query(con -> {
+            // a cursor, not the whole result: PostgreSQL streams with a fetch size only inside a transaction
+            con.setAutoCommit(false);
+            var statement = con.prepareStatement(sql);
+            statement.setFetchSize(500);
+            for (int i = 0; i < args.size(); i++) {
+                statement.setObject(i + 1, args.get(i));
+            }
+            return statement;
+        }, (org.springframework.jdbc.core.RowCallbackHandler) rs -> sink.accept((ObjectNode) sanitizer.sanitize(row(rs))));
+    }
+
+    private StringBuilder filters(Resource resource, java.util.function.Function<String, String> in, List<Object> args) {
         StringBuilder where = new StringBuilder();
         for (String name : List.of("repo", "workflow", "category", "conclusion", "status", "type", "risk",
                 "channel", "outcome")) {
-            String value = in.getHeader(name, String.class);
+            String value = in.apply(name);
             if (value == null) {
                 continue;
             }
@@ -210,8 +240,8 @@ public class ApiReads {
             where.append(" AND ").append(column).append(" = ?");
             args.add(value);
         }
-        Instant from = time(in.getHeader("from", String.class), "from", false);
-        Instant to = time(in.getHeader("to", String.class), "to", true);
+        Instant from = time(in.apply("from"), "from", false);
+        Instant to = time(in.apply("to"), "to", true);
         if (from != null) {
             where.append(" AND ").append(resource.timeColumn()).append(" >= ?");
             args.add(Timestamp.from(from));

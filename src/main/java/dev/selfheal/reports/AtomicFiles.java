@@ -41,6 +41,34 @@ public final class AtomicFiles {
         syncDirectory(dir);
     }
 
+    /** What writes a file's content as a stream (an export too large to hold in memory). */
+    @FunctionalInterface
+    public interface StreamWriter {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    /** As {@link #write(Path, byte[])}, the content streamed into the temp file by {@code writer}. */
+    public static void write(Path target, StreamWriter writer) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch));
+            writer.writeTo(out);
+            out.flush();
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("writing " + target + " failed; the previous file is intact, the partial temp file "
+                    + tmp + " is kept for investigation: " + e.getMessage(), e);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system under " + dir + " cannot rename atomically; " + tmp + " kept", e);
+        }
+        syncDirectory(dir);
+    }
+
     /** Creates {@code target} only if no file has that name; false when one does (nothing is overwritten). */
     public static boolean writeNew(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
