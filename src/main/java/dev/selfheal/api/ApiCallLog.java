@@ -19,7 +19,7 @@ public class ApiCallLog {
     private static final Logger LOG = LoggerFactory.getLogger("selfheal.api");
     static final List<String> ROUTES = List.of("/api/v1/runs", "/api/v1/metrics", "/api/v1/retry-history",
             "/api/v1/events", "/api/v1/audit-tickets", "/api/v1/notifications", "/api/v1/kpi", "/api/v1/keys",
-            "/api/v1/reprocess", "/api/v1/classify", "/api/v1/events/stream");
+            "/api/v1/reprocess", "/api/v1/classify", "/api/v1/events/stream", "/api/v1/openapi.json");
     private static final Pattern KEY_PATH = Pattern.compile("/api/v1/keys/[a-z0-9]{12}");
     private static final Pattern EXPORT_PATH = Pattern.compile("/api/v1/exports/[a-z-]{1,20}");
 
