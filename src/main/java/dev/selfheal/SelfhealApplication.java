@@ -5,6 +5,7 @@ import dev.selfheal.integrity.BundleCommand;
 import dev.selfheal.integrity.ImportEvidenceCommand;
 import dev.selfheal.integrity.VerifyCommand;
 import dev.selfheal.governance.GovernanceCommand;
+import dev.selfheal.api.ApiKeyCommand;
 import dev.selfheal.retry.ClassifyCommand;
 import dev.selfheal.sandbox.DemoReset;
 import dev.selfheal.snapshots.SnapshotsCommand;
@@ -58,6 +59,11 @@ public class SelfhealApplication {
         // service's context but no web server and no route started
         if (args.length > 0 && GovernanceCommand.handles(args[0])) {
             System.exit(GovernanceCommand.run(args, SelfhealApplication::documentsContext, System.out, System.err));
+        }
+        // `java -jar selfheal.jar apikey create|list|revoke ...`: API keys in the service's database
+        if (args.length > 0 && ApiKeyCommand.NAME.equals(args[0])) {
+            ApiKeyCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
         }
         SpringApplication.run(SelfhealApplication.class, args);
     }

@@ -7,7 +7,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Derives {@code selfheal.github.auto-startup} from the token, so routes that call GitHub on their own
+ * Derives {@code selfheal.github.auto-startup} from the token (or a GitHub App id), so routes that call GitHub on their own
  * ({@code autoStartup: "{{selfheal.github.auto-startup}}"}) stay stopped without a token instead of failing
  * every minute. An explicit value wins.
  */
@@ -21,7 +21,8 @@ public class GitHubAutoStartup implements EnvironmentPostProcessor {
             return;
         }
         String token = env.getProperty("selfheal.github.token", "");
-        env.getPropertySources().addLast(
-                new MapPropertySource("selfheal-derived", Map.of(KEY, String.valueOf(!token.isBlank()))));
+        String appId = env.getProperty("selfheal.github.app-id", "");
+        env.getPropertySources().addLast(new MapPropertySource("selfheal-derived",
+                Map.of(KEY, String.valueOf(!token.isBlank() || !appId.isBlank()))));
     }
 }

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -47,21 +48,38 @@ public record SelfhealProperties(
                     message = "must be owner/repo") String> repositories,
             String webhookSecret,
             List<@Pattern(regexp = "(\\*\\.)?[A-Za-z0-9.-]+(:\\d+)?",
-                    message = "must be a host name, optionally *.domain, optionally :port") String> downloadHosts) {
+                    message = "must be a host name, optionally *.domain, optionally :port") String> downloadHosts,
+            @jakarta.validation.constraints.Positive Long appId,
+            Path appPrivateKey,
+            Map<String, @jakarta.validation.constraints.Positive Long> installationIds) {
 
         /** Where GitHub sends log and artifact downloads (its 302 Location): its own storage hosts. */
         public static final List<String> GITHUB_STORAGE_HOSTS = List.of("*.actions.githubusercontent.com",
                 "*.githubusercontent.com", "*.blob.core.windows.net");
 
+        /**
+         * {@code appId} and {@code appPrivateKey} (a PEM file) make Selfheal a GitHub App: it then calls GitHub
+         * with installation tokens (one per owner) instead of {@code token}; {@code installationIds} names an
+         * owner's installation (else it is looked up).
+         */
         @ConstructorBinding
         public GitHub(@DefaultValue("https://api.github.com") URI apiUrl, String token,
-                @DefaultValue List<String> repositories, String webhookSecret, List<String> downloadHosts) {
+                @DefaultValue List<String> repositories, String webhookSecret, List<String> downloadHosts,
+                Long appId, Path appPrivateKey, Map<String, Long> installationIds) {
             this.apiUrl = apiUrl;
             this.token = token;
             this.repositories = repositories == null ? List.of() : List.copyOf(repositories);
             this.webhookSecret = webhookSecret;
             this.downloadHosts = downloadHosts == null || downloadHosts.isEmpty() ? GITHUB_STORAGE_HOSTS
                     : List.copyOf(downloadHosts);
+            this.appId = appId;
+            this.appPrivateKey = appPrivateKey;
+            this.installationIds = installationIds == null ? Map.of() : Map.copyOf(installationIds);
+        }
+
+        public GitHub(URI apiUrl, String token, List<String> repositories, String webhookSecret,
+                List<String> downloadHosts) {
+            this(apiUrl, token, repositories, webhookSecret, downloadHosts, null, null, null);
         }
 
         public GitHub(URI apiUrl, String token, List<String> repositories, String webhookSecret) {
@@ -70,6 +88,15 @@ public record SelfhealProperties(
 
         public boolean hasToken() {
             return token != null && !token.isBlank();
+        }
+
+        public boolean isApp() {
+            return appId != null;
+        }
+
+        /** GitHub can be called: with the token or as a GitHub App. */
+        public boolean hasCredentials() {
+            return hasToken() || isApp();
         }
     }
 

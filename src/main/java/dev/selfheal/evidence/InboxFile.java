@@ -48,7 +48,7 @@ public class InboxFile {
             "^rollback\\s+([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)\\s+(\\S+)\\s+(\\S.*)$");
     private static final Pattern LINE = Pattern.compile("^(?:([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)\\s+)?(\\d{1,19})$");
     /** A file of run ids: 64 KiB holds thousands of lines; anything larger is not one. */
-    static final long MAX_BYTES = 64 * 1024;
+    public static final long MAX_BYTES = 64 * 1024;
     static final int MAX_LINE = 200;
     /** The .errors file names at most this many lines, then says how many more. */
     static final int MAX_ERRORS = 100;
@@ -123,6 +123,11 @@ public class InboxFile {
             errors.add("the file grew past " + MAX_BYTES + " bytes while being read: refused");
             return null;
         }
+        return decode(bytes, errors);
+    }
+
+    /** The bytes as strict UTF-8 text, or null with the reason in {@code errors}. */
+    public static String decode(byte[] bytes, List<String> errors) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
@@ -132,7 +137,8 @@ public class InboxFile {
         }
     }
 
-    List<RunLine> parse(String text, List<String> errors) {
+    /** The good lines of a file's text; each bad line's reason is added to {@code errors}. */
+    public List<RunLine> parse(String text, List<String> errors) {
         return parse(text, errors, new ArrayList<>(), "inbox");
     }
 

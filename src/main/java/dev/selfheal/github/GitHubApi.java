@@ -77,9 +77,11 @@ public class GitHubApi {
         in.setHeader("Accept", "application/vnd.github+json");
         in.setHeader("X-GitHub-Api-Version", API_VERSION);
         in.setHeader("User-Agent", "selfheal");
-        // the token goes only to the configured API, whatever URL a page or caller names
-        if (token != null && !token.isBlank() && hosts.withinApi(url)) {
-            in.setHeader("Authorization", "Bearer " + token);
+        // the token goes only to the configured API, whatever URL a page or caller names; a GitHub App's
+        // credential (installation token or JWT) was chosen by gitHubAppTokens.authorize
+        String credential = exchange.getProperty(GitHubAppTokens.AUTHORIZATION, token, String.class);
+        if (credential != null && !credential.isBlank() && hosts.withinApi(url)) {
+            in.setHeader("Authorization", "Bearer " + credential);
         }
         if (method.equals("GET") || method.equals("DELETE")) {
             in.setBody(null);

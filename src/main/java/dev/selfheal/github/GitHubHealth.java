@@ -26,9 +26,9 @@ public class GitHubHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        if (!properties.github().hasToken()) {
+        if (!properties.github().hasCredentials()) {
             return Health.unknown()
-                    .withDetail("reason", "selfheal.github.token is not set: polling and self-triggers stay stopped, "
+                    .withDetail("reason", "neither selfheal.github.token nor selfheal.github.app-id is set: polling and self-triggers stay stopped, "
                             + "re-runs cannot be requested")
                     .withDetail("apiUrl", properties.github().apiUrl().toString()).build();
         }

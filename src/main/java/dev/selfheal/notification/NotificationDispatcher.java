@@ -42,7 +42,7 @@ public class NotificationDispatcher {
             NotificationRecords records, AuditTickets tickets, dev.selfheal.config.SelfhealProperties selfheal,
             OutboxConsumerProperties consumers, NotificationProblems problems) {
         // without a token every issue call would fail with 401 and queue the notification for ever
-        this.githubWritable = selfheal.github().hasToken();
+        this.githubWritable = selfheal.github().hasCredentials();
         this.outbox = outbox;
         this.properties = properties;
         this.consumer = consumers.notification();

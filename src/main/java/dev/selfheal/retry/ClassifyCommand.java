@@ -364,14 +364,7 @@ public final class ClassifyCommand {
     private void print(Result r, boolean json) throws IOException {
         Classification c = r.classification();
         if (json) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("source", r.source());
-            p.putAll(c.payload());
-            p.put("lineNumber", r.lineNumber() == 0 ? null : r.lineNumber());
-            p.put("decision", decision(c));
-            p.put("explanation", c.decision());
-            p.put("signals", c.signals().stream().map(Classification.Signal::toString).toList());
-            out.println(MAPPER.writeValueAsString(p));
+            out.println(MAPPER.writeValueAsString(json(r)));
             return;
         }
         row("source", r.source() + " (" + r.jobs() + (r.jobs() == 1 ? " job, " : " jobs, ") + r.lines() + " lines)");
@@ -397,6 +390,31 @@ public final class ClassifyCommand {
         if (c.suggestedRule() != null) {
             row("suggested", c.suggestedRule().policyRuleJson());
         }
+    }
+
+    /** What {@code --json} prints: the event payload's fields, the line number, the decision and the signals. */
+    private static Map<String, Object> json(Result r) {
+        Classification c = r.classification();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("source", r.source());
+        p.putAll(c.payload());
+        p.put("lineNumber", r.lineNumber() == 0 ? null : r.lineNumber());
+        p.put("decision", decision(c));
+        p.put("explanation", c.decision());
+        p.put("signals", c.signals().stream().map(Classification.Signal::toString).toList());
+        return p;
+    }
+
+    /**
+     * One job's log classified as {@code classify --json LOG_FILE} prints it (POST /api/v1/classify answers the
+     * same); {@code job} names the job (null: unnamed).
+     */
+    public static Map<String, Object> classifyLog(FailureClassifier classifier, String source, String job,
+            InputStream log) throws IOException {
+        FailureClassifier.Scan scan = classifier.start(localRun(source), List.of());
+        scan.read(log, job);
+        Classification c = scan.result();
+        return json(new Result(source, c, scan.lineNumber(c), 1, scan.linesRead()));
     }
 
     private static String decision(Classification c) {

@@ -133,6 +133,7 @@ public class Sanitizer {
         secrets.add(properties.github().webhookSecret());
         secrets.add(properties.slack().webhookUrl());
         secrets.add(environment.getProperty("spring.datasource.password"));
+        secrets.add(environment.getProperty("selfheal.api.bootstrap-key"));
         return secrets;
     }
 

@@ -92,8 +92,9 @@ public class ManagementSecurityConfiguration {
         return http.build();
     }
 
+    /** After the API's chain (order 2, /api/v1 with API keys): everything else on the public port. */
     @Bean
-    @Order(2)
+    @Order(3)
     SecurityFilterChain publicChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(a -> a
                         .requestMatchers(HttpMethod.POST, "/webhooks/github").permitAll()
