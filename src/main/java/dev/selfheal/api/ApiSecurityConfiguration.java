@@ -45,6 +45,7 @@ public class ApiSecurityConfiguration {
                         // the request dispatch was authorized; Camel answers on an async dispatch
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/api/v1/keys", "/api/v1/keys/**").hasRole(admin)
+                        .requestMatchers(HttpMethod.GET, "/api/v1/evidence/bundle").hasRole(admin)
                         .requestMatchers(HttpMethod.POST, "/api/v1/reprocess", "/api/v1/classify").hasRole(operator)
                         .requestMatchers(HttpMethod.GET, "/api/v1/**").hasRole(viewer)
                         .anyRequest().denyAll())
