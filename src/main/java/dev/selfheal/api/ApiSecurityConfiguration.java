@@ -3,6 +3,7 @@ package dev.selfheal.api;
 import dev.selfheal.security.ManagementRole;
 import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
@@ -35,6 +36,8 @@ public class ApiSecurityConfiguration {
 
     @Bean
     @Order(2)
+    // the document commands (docs generate, observe-report) run the context without a web server
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     SecurityFilterChain apiChain(HttpSecurity http, ApiKeys keys, ApiRateLimits limits, ApiCallLog callLog,
             ApiProperties properties) throws Exception {
         String viewer = ManagementRole.VIEWER.name();

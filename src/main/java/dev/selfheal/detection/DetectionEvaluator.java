@@ -182,7 +182,13 @@ public class DetectionEvaluator {
     }
 
     private Map<String, Object> backToNormal(DetectionRules.Rule rule, RunSummary run) {
-        Map<String, Object> payload = run.payload();
+        // about the rule, not the run that showed it: no run fields, so it is not taken for news of that run
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("repository", run.repository());
+        if (run.workflowId() != null) {
+            payload.put("workflowId", run.workflowId());
+        }
+        payload.put("workflowName", run.workflowName());
         payload.put("ruleId", rule.id());
         payload.put("type", rule.type());
         payload.put("action", "notify");
@@ -190,7 +196,7 @@ public class DetectionEvaluator {
         String detail = "rule " + rule.id() + " (" + rule.type() + ") holds no more"
                 + (run.repository() == null ? "" : " for " + run.repository()) + ": back to normal";
         payload.put("detail", detail);
-        outbox.record("detection", run.repository(), run.runId(), run.attempt(), payload);
+        outbox.record("detection", run.repository(), null, null, payload);
         reportLog.append("detection", detail);
         LOG.info("Detection {}: back to normal{}", rule.id(), run.repository() == null ? "" : " in " + run.repository());
         return payload;

@@ -42,6 +42,6 @@ class NoTokenKeepsGitHubRoutesStoppedTest {
         // the overall status depends on every component (other tests' leftovers in the shared database can make a
         // consumer's health DOWN); this test is about the github component
         assertThat(health.body()).contains("\"github\":{\"status\":\"UNKNOWN\"")
-                .contains("selfheal.github.token is not set");
+                .contains("neither selfheal.github.token nor selfheal.github.app-id is set");
     }
 }
