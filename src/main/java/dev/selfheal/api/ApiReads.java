@@ -50,7 +50,14 @@ public class ApiReads {
     private final ObjectMapper mapper;
     private final ApiProperties properties;
 
-    public ApiReads(JdbcTemplate jdbc, Sanitizer sanitizer, ObjectMapper mapper, ApiProperties properties) {
+    private final dev.selfheal.kpi.KpiQueries kpis;
+    private final int kpiWindowDays;
+
+    public ApiReads(JdbcTemplate jdbc, Sanitizer sanitizer, ObjectMapper mapper, ApiProperties properties,
+            dev.selfheal.kpi.KpiQueries kpis,
+            @org.springframework.beans.factory.annotation.Value("${selfheal.kpi.window-days:7}") int kpiWindowDays) {
+        this.kpis = kpis;
+        this.kpiWindowDays = kpiWindowDays;
         this.jdbc = jdbc;
         this.sanitizer = sanitizer;
         this.mapper = mapper;
@@ -161,6 +168,23 @@ public class ApiReads {
                 + "WHERE attempted_at >= ? AND attempted_at < ? GROUP BY outcome", f, t));
         body.set("eventsByType", counts("SELECT event_type AS k, count(*) AS n FROM phase4_events "
                 + "WHERE occurred_at >= ? AND occurred_at < ? GROUP BY event_type", f, t));
+        // the KPI definitions (docs/ops/OPS_HEALTH_KPI.md, query window_summary) over whole JST days: from/to's
+        // days when given, else the rolling window (selfheal.kpi.window-days) ending today
+        dev.selfheal.kpi.KpiWindow window;
+        try {
+            window = from == null || to == null
+                    ? dev.selfheal.kpi.KpiWindow.endingOn(Instant.now(), kpiWindowDays)
+                    : new dev.selfheal.kpi.KpiWindow(dev.selfheal.reports.ReportFolders.jstDate(from),
+                            dev.selfheal.reports.ReportFolders.jstDate(to.minusMillis(1)).plusDays(1), null);
+        } catch (IllegalArgumentException empty) {
+            throw ApiProblem.badRequest("'from' must be before 'to': " + empty.getMessage());
+        }
+        ObjectNode kpi = body.putObject("kpi");
+        kpi.put("fromDay", window.fromDay().toString());
+        kpi.put("toDayExclusive", window.toDay().toString());
+        kpi.put("definitions", "docs/ops/OPS_HEALTH_KPI.md");
+        var levels = kpi.putArray("windowSummary");
+        kpis.rows("window_summary", window).forEach(r -> levels.add(mapper.valueToTree(r)));
         answer(exchange, body);
     }
 
