@@ -149,6 +149,15 @@ public class RetryDispatcher {
     public String afterRerun(Exchange exchange) {
         PendingRetry retry = exchange.getProperty(RETRY, PendingRetry.class);
         Integer status = exchange.getProperty(GitHubApi.STATUS, Integer.class);
+        String withheld = exchange.getProperty(GitHubApi.WITHHELD, String.class);
+        if ("killswitch".equals(withheld)) {
+            // the kill switch engaged between the claim and the call: the re-run waits with its due time unchanged
+            jdbc.update("UPDATE phase4_retry_history SET status = 'pending', requested_at = NULL WHERE id = ?",
+                    retry.id());
+            reportLog.append("retry", "run " + retry.repository() + "#" + retry.runId() + " re-run " + retry.attempt()
+                    + " held back by the kill switch: pending until it is released");
+            return "withheld";
+        }
         if (exchange.getProperty(GitHubRateLimit.LIMITED, false, Boolean.class)) {
             Instant resume = exchange.getProperty(GitHubRateLimit.RESUME_AT, Instant.class);
             jdbc.update("UPDATE phase4_retry_history SET status = 'pending', requested_at = NULL, due_at = ?, "

@@ -1,0 +1,91 @@
+package dev.selfheal.killswitch;
+
+import dev.selfheal.github.GitHubApi;
+import dev.selfheal.github.GitHubWrites;
+import dev.selfheal.reports.ReportLog;
+import dev.selfheal.routes.ExchangeProperties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one write gate, the first step of route github-call. A read always passes. A write (POST, PUT, PATCH,
+ * DELETE) is held back while the kill switch is engaged, except the switch's own cancel of a re-run and the
+ * notification routes' issues and comments (how people hear about it): it is not sent, it is recorded in
+ * {@code phase4_withheld_writes} with what it would have done, counted, and the caller finds
+ * {@link GitHubApi#WITHHELD} instead of an answer or a failure. A write that passes carries a permit, which
+ * {@link GitHubWrites} counts when it goes out.
+ */
+@Component("gitHubWriteGate")
+public class WriteGate {
+
+    private final KillSwitch killSwitch;
+    private final JdbcTemplate jdbc;
+    private final ReportLog reportLog;
+    private final AtomicLong withheldByKillSwitch = new AtomicLong();
+
+    public WriteGate(KillSwitch killSwitch, JdbcTemplate jdbc, ReportLog reportLog) {
+        this.killSwitch = killSwitch;
+        this.jdbc = jdbc;
+        this.reportLog = reportLog;
+    }
+
+    /** Route step: lets the call through (with its permit) or holds it back. */
+    public void check(Exchange exchange) {
+        exchange.removeProperty(GitHubApi.WITHHELD);
+        exchange.removeProperty(GitHubApi.WRITE_PERMIT);
+        String method = exchange.getProperty(GitHubApi.METHOD, "GET", String.class).toUpperCase();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return;
+        }
+        String route = exchange.getFromRouteId();
+        boolean notification = route != null && (route.startsWith("notification-") || route.startsWith("audit-"));
+        boolean ownCancel = exchange.getProperty(KillSwitchEffects.OWN_CANCEL, false, Boolean.class);
+        if (killSwitch.engaged() && !notification && !ownCancel) {
+            withhold(exchange, "killswitch", method, route);
+            return;
+        }
+        exchange.setProperty(GitHubApi.WRITE_PERMIT, ownCancel ? GitHubWrites.KILLSWITCH
+                : notification ? GitHubWrites.NOTIFICATION : GitHubWrites.ACTION);
+    }
+
+    private void withhold(Exchange exchange, String by, String method, String route) {
+        String path = exchange.getProperty(GitHubApi.PATH, "", String.class);
+        String decision = decision(method, path);
+        String repository = exchange.getProperty(ExchangeProperties.REPOSITORY, String.class);
+        Long runId = exchange.getProperty(ExchangeProperties.RUN_ID, Long.class);
+        jdbc.update("INSERT INTO phase4_withheld_writes (withheld_by, method, path, decision, route, repository, run_id) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", by, method, path, decision, route, repository, runId);
+        withheldByKillSwitch.incrementAndGet();
+        reportLog.append("killswitch", decision + ": " + method + " " + path + " held back (kill switch engaged)");
+        exchange.setProperty(GitHubApi.WITHHELD, by);
+        exchange.setProperty(GitHubApi.STATUS, null);
+        exchange.getMessage().setBody("");
+    }
+
+    /** What the write would have done, in the words of the records ("would re-run", "would roll back", ...). */
+    static String decision(String method, String path) {
+        if (path.endsWith("/rerun-failed-jobs") || path.endsWith("/rerun")) {
+            return "would re-run";
+        }
+        if (path.endsWith("/disable") || path.contains("/secrets/")) {
+            return "would roll back";
+        }
+        if (path.endsWith("/dispatches")) {
+            return "would dispatch a workflow";
+        }
+        if (path.endsWith("/cancel")) {
+            return "would cancel a run";
+        }
+        if (path.contains("/issues")) {
+            return path.endsWith("/comments") ? "would comment on an issue" : "would open an issue";
+        }
+        return "would " + method + " " + path;
+    }
+
+    /** Writes held back since the start because the kill switch was engaged. */
+    public long withheldByKillSwitch() {
+        return withheldByKillSwitch.get();
+    }
+}
