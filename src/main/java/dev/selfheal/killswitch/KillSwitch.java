@@ -129,6 +129,15 @@ public class KillSwitch {
         }
     }
 
+    /** One in-flight re-run the engage cancelled, added to its row. */
+    synchronized void cancelledRun(long id, long runId) {
+        jdbc.update("UPDATE phase4_killswitch_log SET stopped = jsonb_set(stopped, '{cancelledRuns}', "
+                + "coalesce(stopped->'cancelledRuns', '[]'::jsonb) || to_jsonb(?::bigint)) WHERE id = ?", runId, id);
+        if (state.engaged() && state.id() == id) {
+            state = load();
+        }
+    }
+
     synchronized void verified(long id, String result) {
         jdbc.update("UPDATE phase4_killswitch_log SET verified_at = now(), verification = ? WHERE id = ?",
                 sanitizer.sanitize(result), id);

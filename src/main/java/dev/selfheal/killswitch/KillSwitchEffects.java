@@ -135,9 +135,7 @@ public class KillSwitchEffects {
         exchange.removeProperty(OWN_CANCEL);
         Object failure = exchange.getProperty(GitHubDeadLetter.FAILURE);
         if (failure == null && exchange.getProperty(GitHubApi.WITHHELD) == null) {
-            List<Long> runs = new ArrayList<>(killSwitch.state().cancelledRuns());
-            runs.add(runId);
-            killSwitch.stopped(s.id(), killSwitch.state().stoppedRoutes(), killSwitch.state().pausedTriggers(), runs);
+            killSwitch.cancelledRun(s.id(), runId);
             reportLog.append("killswitch", "kill switch cancelled in-flight re-run of run " + runId);
         } else {
             reportLog.append("killswitch", "kill switch could not cancel in-flight re-run of run " + runId + ": "
@@ -150,6 +148,7 @@ public class KillSwitchEffects {
             Boolean restart) {
         KillSwitchState now = killSwitch.state();
         boolean again = Boolean.TRUE.equals(restart);
+        effectsApplied = new Applied(s.id(), Instant.now());
         reportLog.append("killswitch", "kill switch " + (again ? "still ENGAGED after a restart" : "ENGAGED") + " by "
                 + s.actor() + " (trigger " + s.trigger() + (s.conditionId() == null ? "" : ", condition "
                 + s.conditionId()) + "): " + s.reason() + "; stopped routes " + now.stoppedRoutes()
@@ -162,11 +161,21 @@ public class KillSwitchEffects {
         outbox.record("killswitch", issueRepository, null, null, p);
     }
 
-    /** Verification is due: engaged, not verified yet, and {@code verify-after} has passed since the engage. */
+    /** When the effects of which engagement were applied (in this process). */
+    private record Applied(long id, Instant at) {
+    }
+
+    private volatile Applied effectsApplied;
+
+    /**
+     * Verification is due: engaged, not verified yet, and {@code verify-after} has passed since the effects of
+     * this engagement were applied (in this process: after a restart they are applied and verified again).
+     */
     public boolean verificationDue() {
         KillSwitchState s = killSwitch.state();
-        return s.engaged() && s.verification() == null && s.since() != null
-                && Instant.now().isAfter(s.since().plus(properties.verifyAfter()));
+        Applied applied = effectsApplied;
+        return s.engaged() && s.verification() == null && applied != null && applied.id() == s.id()
+                && Instant.now().isAfter(applied.at().plus(properties.verifyAfter()));
     }
 
     /**

@@ -48,14 +48,16 @@ public class RetryDispatcher {
         this.reportLog = reportLog;
     }
 
-    /** Claims up to 20 due re-runs. */
+    /** Claims up to 20 due re-runs, in due order (RETURNING alone has no order: re-runs held back go out as due). */
     public List<PendingRetry> claimDue() {
         return jdbc.query("""
-                UPDATE phase4_retry_history SET status = 'sending', requested_at = now()
-                 WHERE id IN (SELECT id FROM phase4_retry_history
-                               WHERE status = 'pending' AND due_at <= now()
-                               ORDER BY due_at LIMIT 20 FOR UPDATE SKIP LOCKED)
-                RETURNING id, original_run_id, repository, attempt, category, reason, interval_seconds, due_at""",
+                WITH claimed AS (
+                    UPDATE phase4_retry_history SET status = 'sending', requested_at = now()
+                     WHERE id IN (SELECT id FROM phase4_retry_history
+                                   WHERE status = 'pending' AND due_at <= now()
+                                   ORDER BY due_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+                    RETURNING id, original_run_id, repository, attempt, category, reason, interval_seconds, due_at)
+                SELECT * FROM claimed ORDER BY due_at, id""",
                 (rs, i) -> new PendingRetry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
                         rs.getString(5), rs.getString(6), rs.getDouble(7), rs.getTimestamp(8).toInstant()));
     }
