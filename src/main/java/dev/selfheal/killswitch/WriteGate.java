@@ -2,6 +2,7 @@ package dev.selfheal.killswitch;
 
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubWrites;
+import dev.selfheal.mode.OperatingMode;
 import dev.selfheal.reports.ReportLog;
 import dev.selfheal.routes.ExchangeProperties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,19 +15,22 @@ import org.springframework.stereotype.Component;
  * DELETE) is held back while the kill switch is engaged, except the switch's own cancel of a re-run and the
  * notification routes' issues and comments (how people hear about it): it is not sent, it is recorded in
  * {@code phase4_withheld_writes} with what it would have done, counted, and the caller finds
- * {@link GitHubApi#WITHHELD} instead of an answer or a failure. A write that passes carries a permit, which
+ * {@link GitHubApi#WITHHELD} instead of an answer or a failure. In observe mode ({@link OperatingMode}) every
+ * write is held back the same way, notifications' issues too (observe sends no GitHub write at all). A write that passes carries a permit, which
  * {@link GitHubWrites} counts when it goes out.
  */
 @Component("gitHubWriteGate")
 public class WriteGate {
 
     private final KillSwitch killSwitch;
+    private final OperatingMode mode;
     private final JdbcTemplate jdbc;
     private final ReportLog reportLog;
     private final AtomicLong withheldByKillSwitch = new AtomicLong();
 
-    public WriteGate(KillSwitch killSwitch, JdbcTemplate jdbc, ReportLog reportLog) {
+    public WriteGate(KillSwitch killSwitch, OperatingMode mode, JdbcTemplate jdbc, ReportLog reportLog) {
         this.killSwitch = killSwitch;
+        this.mode = mode;
         this.jdbc = jdbc;
         this.reportLog = reportLog;
     }
@@ -46,6 +50,10 @@ public class WriteGate {
             withhold(exchange, "killswitch", method, route);
             return;
         }
+        if (mode.observe()) {
+            withhold(exchange, OperatingMode.OBSERVE, method, route);
+            return;
+        }
         exchange.setProperty(GitHubApi.WRITE_PERMIT, ownCancel ? GitHubWrites.KILLSWITCH
                 : notification ? GitHubWrites.NOTIFICATION : GitHubWrites.ACTION);
     }
@@ -57,8 +65,14 @@ public class WriteGate {
         Long runId = exchange.getProperty(ExchangeProperties.RUN_ID, Long.class);
         jdbc.update("INSERT INTO phase4_withheld_writes (withheld_by, method, path, decision, route, repository, run_id) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?)", by, method, path, decision, route, repository, runId);
-        withheldByKillSwitch.incrementAndGet();
-        reportLog.append("killswitch", decision + ": " + method + " " + path + " held back (kill switch engaged)");
+        if ("killswitch".equals(by)) {
+            withheldByKillSwitch.incrementAndGet();
+            reportLog.append("killswitch", decision + ": " + method + " " + path + " held back (kill switch engaged)");
+        } else {
+            mode.countWithheld();
+            reportLog.append("observe", decision + ": " + method + " " + path + " not sent (observe mode)"
+                    + (runId == null ? "" : ", run " + repository + "#" + runId));
+        }
         exchange.setProperty(GitHubApi.WITHHELD, by);
         exchange.setProperty(GitHubApi.STATUS, null);
         exchange.getMessage().setBody("");

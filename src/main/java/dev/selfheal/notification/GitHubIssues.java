@@ -153,6 +153,14 @@ public class GitHubIssues {
             d.issueOutcome = "none";
             return;
         }
+        String withheld = exchange.getProperty(GitHubApi.WITHHELD, String.class);
+        if (withheld != null) {
+            // observe mode: the issue is what Selfheal would have opened or commented; nothing reached GitHub
+            d.issueOutcome = "withheld";
+            records.record(e.id(), e.type(), e.repository(), channel, "skipped", null, "would " + action + " "
+                    + key(e) + " (" + withheld + ": not sent)", null, null);
+            return;
+        }
         if (failure != null) {
             d.issueOutcome = "failed";
             Object status = failure.get("status");

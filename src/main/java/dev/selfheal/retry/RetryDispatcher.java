@@ -160,6 +160,19 @@ public class RetryDispatcher {
                     + " held back by the kill switch: pending until it is released");
             return "withheld";
         }
+        if (withheld != null) {
+            // observe mode: the decision is kept as what Selfheal would have done; nothing reached GitHub
+            jdbc.update("UPDATE phase4_retry_history SET status = 'withheld', completed_at = now(), result = ? "
+                    + "WHERE id = ?", "would re-run (" + withheld + " mode: not sent)", retry.id());
+            Map<String, Object> payload = runPayload(retry);
+            payload.put("attempt", retry.attempt());
+            payload.put("category", retry.category());
+            payload.put("decision", "would re-run");
+            outbox.record("retry_withheld", retry.repository(), retry.runId(), null, payload);
+            reportLog.append("retry", "run " + retry.repository() + "#" + retry.runId() + " would re-run "
+                    + retry.attempt() + " (" + retry.category() + "; " + withheld + " mode: not sent)");
+            return "withheld";
+        }
         if (exchange.getProperty(GitHubRateLimit.LIMITED, false, Boolean.class)) {
             Instant resume = exchange.getProperty(GitHubRateLimit.RESUME_AT, Instant.class);
             jdbc.update("UPDATE phase4_retry_history SET status = 'pending', requested_at = NULL, due_at = ?, "
