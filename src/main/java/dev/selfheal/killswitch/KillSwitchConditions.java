@@ -33,16 +33,22 @@ public class KillSwitchConditions {
     private final PolicyFiles policies;
     private final DataSource dataSource;
     private final KillSwitch killSwitch;
+    private final boolean automatic;
 
-    public KillSwitchConditions(JdbcTemplate jdbc, PolicyFiles policies, DataSource dataSource, KillSwitch killSwitch) {
+    public KillSwitchConditions(JdbcTemplate jdbc, PolicyFiles policies, DataSource dataSource, KillSwitch killSwitch,
+            KillSwitchProperties properties) {
         this.killSwitch = killSwitch;
+        this.automatic = properties.automatic();
         this.jdbc = jdbc;
         this.policies = policies;
         this.dataSource = dataSource;
     }
 
-    /** The first condition met, in file order, or null. */
+    /** The first condition met, in file order, or null (always null with selfheal.killswitch.automatic=false). */
     public Met firstMet() {
+        if (!automatic) {
+            return null;
+        }
         for (KillSwitchRules.Condition c : policies.killSwitchRules().conditions()) {
             Met met = check(c);
             if (met != null) {

@@ -7,8 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code selfheal.killswitch.*}: how often the watch route looks at the KILLSWITCH file and the automatic
  * conditions, how long after an engage the verification runs, the largest KILLSWITCH file read, which re-runs
- * count as in flight (sent this long ago or less, not completed), and the repository that gets the GitHub issue
- * of a kill switch change (blank: the first watched repository).
+ * count as in flight (sent this long ago or less, not completed), the repository that gets the GitHub issue
+ * of a kill switch change (blank: the first watched repository), and whether the automatic conditions may engage
+ * it at all (off: only a person or the file engages it).
  */
 @ConfigurationProperties("selfheal.killswitch")
 public record KillSwitchProperties(
@@ -16,14 +17,16 @@ public record KillSwitchProperties(
         Duration verifyAfter,
         int fileMaxBytes,
         Duration inFlightWindow,
-        String issueRepository) {
+        String issueRepository,
+        boolean automatic) {
 
     public KillSwitchProperties(
             @DefaultValue("5s") Duration watchPeriod,
             @DefaultValue("3s") Duration verifyAfter,
             @DefaultValue("1024") int fileMaxBytes,
             @DefaultValue("6h") Duration inFlightWindow,
-            @DefaultValue("") String issueRepository) {
+            @DefaultValue("") String issueRepository,
+            @DefaultValue("true") boolean automatic) {
         if (watchPeriod.isNegative() || watchPeriod.isZero()) {
             throw new IllegalArgumentException("selfheal.killswitch.watch-period must be positive, was " + watchPeriod);
         }
@@ -35,5 +38,6 @@ public record KillSwitchProperties(
         this.fileMaxBytes = fileMaxBytes;
         this.inFlightWindow = inFlightWindow;
         this.issueRepository = issueRepository;
+        this.automatic = automatic;
     }
 }

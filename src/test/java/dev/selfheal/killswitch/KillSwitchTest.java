@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.selfheal.notification.NotificationTestSupport;
 import dev.selfheal.test.CoreLoopProperties;
-import dev.selfheal.test.ExternalPostgres;
 import dev.selfheal.test.GitHubStandIn;
 import dev.selfheal.test.SelfhealTest;
 import dev.selfheal.test.TestPolicies;
@@ -21,9 +20,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -68,6 +64,7 @@ abstract class KillSwitchTest {
         registry.add("selfheal.slack.webhook-url", () -> slack.baseUrl() + SLACK_PATH);
         registry.add("selfheal.killswitch.watch-period", () -> "200ms");
         registry.add("selfheal.killswitch.verify-after", () -> "500ms");
+        registry.add("selfheal.killswitch.automatic", () -> "true");
     }
 
     @LocalServerPort
@@ -111,21 +108,8 @@ abstract class KillSwitchTest {
                 + "WHERE status IN ('pending', 'sending')");
     }
 
-    /** A switch left engaged by a test that crashed would hold back every later test's writes. */
     static void releaseInDatabase() {
-        ExternalPostgres.ensureDatabase();
-        try (Connection c = DriverManager.getConnection(ExternalPostgres.jdbcUrl(), "postgres", "")) {
-            try (var rs = c.createStatement().executeQuery("SELECT to_regclass('phase4_withheld_writes')")) {
-                rs.next();
-                if (rs.getString(1) == null) {
-                    return;
-                }
-            }
-            c.createStatement().executeUpdate("UPDATE phase4_killswitch_log SET released_at = now(), released_by = "
-                    + "'test set-up' WHERE released_at IS NULL");
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        dev.selfheal.test.OpenKillSwitch.releaseInDatabase();
     }
 
     static Path tempDir(String prefix) {

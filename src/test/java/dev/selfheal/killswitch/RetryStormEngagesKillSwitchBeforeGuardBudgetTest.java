@@ -65,6 +65,9 @@ class RetryStormEngagesKillSwitchBeforeGuardBudgetTest extends KillSwitchTest {
         jdbc.update("UPDATE phase4_event_deliveries SET status = 'done', done_at = now() WHERE consumer = 'retry' "
                 + "AND status = 'pending'");
         Thread.sleep(2_000);
+        // and the storm is over: after the release, a last decision must not find it in the window and engage again
+        jdbc.update("UPDATE phase4_retry_history SET created_at = created_at - interval '2 hours', requested_at = "
+                + "requested_at - interval '2 hours' WHERE created_at > now() - interval '10 minutes'");
     }
 
     @Test

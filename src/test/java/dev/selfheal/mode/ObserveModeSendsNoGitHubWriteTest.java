@@ -13,14 +13,10 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.selfheal.notification.NotificationTestSupport;
 import dev.selfheal.test.CoreLoopProperties;
-import dev.selfheal.test.ExternalPostgres;
 import dev.selfheal.test.GitHubStandIn;
 import dev.selfheal.test.SelfhealTest;
 import dev.selfheal.test.TestPolicies;
 import java.lang.management.ManagementFactory;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,15 +62,8 @@ class ObserveModeSendsNoGitHubWriteTest {
     @BeforeAll
     static void noLeftovers() {
         NotificationTestSupport.settleLeftoverDeliveries();
-        ExternalPostgres.ensureDatabase();
-        try (Connection c = DriverManager.getConnection(ExternalPostgres.jdbcUrl(), "postgres", "")) {
-            // a kill switch left engaged in the shared database would hold the writes back for its own reason
-            c.createStatement().executeUpdate("DO $$ BEGIN IF to_regclass('phase4_killswitch_log') IS NOT NULL THEN "
-                    + "UPDATE phase4_killswitch_log SET released_at = now(), released_by = 'test set-up' "
-                    + "WHERE released_at IS NULL; END IF; END $$");
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        // a kill switch left engaged in the shared database would hold the writes back for its own reason
+        dev.selfheal.test.OpenKillSwitch.releaseInDatabase();
     }
 
     @Test

@@ -59,7 +59,7 @@ class RoutesStopFromJolokiaTest {
     void everyRouteHasAModuleStepIdAndHawtioIsServed() throws Exception {
         assertThat(camel.getRoutes()).extracting(r -> r.getRouteId())
                 .allSatisfy(id -> assertThat(id).matches("(github|detection|retry|recovery|scheduling|notification"
-                        + "|audit|evidence)-[a-z0-9-]+"))
+                        + "|audit|evidence|killswitch)-[a-z0-9-]+"))
                 .contains("detection-webhook", "detection-poll", "retry-decide", "retry-dispatch", "recovery-check",
                         "notification-slack", "audit-ticket", "evidence-collect", "evidence-inbox");
         HttpResponse<String> hawtio = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
