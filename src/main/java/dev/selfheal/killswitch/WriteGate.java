@@ -5,6 +5,7 @@ import dev.selfheal.github.GitHubWrites;
 import dev.selfheal.mode.OperatingMode;
 import dev.selfheal.reports.ReportLog;
 import dev.selfheal.routes.ExchangeProperties;
+import dev.selfheal.sanitize.Sanitizer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,7 +29,11 @@ public class WriteGate {
     private final ReportLog reportLog;
     private final AtomicLong withheldByKillSwitch = new AtomicLong();
 
-    public WriteGate(KillSwitch killSwitch, OperatingMode mode, JdbcTemplate jdbc, ReportLog reportLog) {
+    private final Sanitizer sanitizer;
+
+    public WriteGate(KillSwitch killSwitch, OperatingMode mode, JdbcTemplate jdbc, ReportLog reportLog,
+            Sanitizer sanitizer) {
+        this.sanitizer = sanitizer;
         this.killSwitch = killSwitch;
         this.mode = mode;
         this.jdbc = jdbc;
@@ -59,7 +64,7 @@ public class WriteGate {
     }
 
     private void withhold(Exchange exchange, String by, String method, String route) {
-        String path = exchange.getProperty(GitHubApi.PATH, "", String.class);
+        String path = sanitizer.sanitize(exchange.getProperty(GitHubApi.PATH, "", String.class));
         String decision = decision(method, path);
         String repository = exchange.getProperty(ExchangeProperties.REPOSITORY, String.class);
         Long runId = exchange.getProperty(ExchangeProperties.RUN_ID, Long.class);

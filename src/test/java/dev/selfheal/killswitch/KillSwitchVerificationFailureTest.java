@@ -34,8 +34,8 @@ class KillSwitchVerificationFailureTest extends KillSwitchTest {
         Map<String, Object> alert = jdbc.queryForMap("SELECT id, payload->>'action' AS action FROM phase4_events "
                 + "WHERE event_type = 'killswitch' ORDER BY id DESC LIMIT 1");
         assertThat(alert).containsEntry("action", "verification_failed");
-        assertThat(jdbc.queryForObject("SELECT risk_level FROM phase4_audit_tickets WHERE event_id = ?", String.class,
-                alert.get("id"))).isEqualTo("critical");
+        assertThat(eventually(() -> jdbc.queryForList("SELECT risk_level FROM phase4_audit_tickets WHERE event_id = ?",
+                String.class, alert.get("id")), r -> !r.isEmpty())).containsExactly("critical");
         eventually(() -> slack.findAll(postRequestedFor(urlPathMatching(".*"))).stream()
                 .anyMatch(r -> r.getBodyAsString().contains("VERIFICATION FAILED")), ok -> ok);
     }
