@@ -118,7 +118,7 @@ public class KillSwitch {
     /** What the effects stopped, on the row (so a release after a restart restores it too). */
     synchronized void stopped(long id, List<String> routes, List<String> triggers, List<Long> cancelled) {
         try {
-            jdbc.update("UPDATE phase4_killswitch_log SET stopped = CAST(? AS jsonb) WHERE id = ?",
+            jdbc.update("UPDATE phase4_killswitch_log SET stopped = stopped || CAST(? AS jsonb) WHERE id = ?",
                     mapper.writeValueAsString(java.util.Map.of("routes", routes, "quartzTriggers", triggers,
                             "cancelledRuns", cancelled)), id);
         } catch (JsonProcessingException e) {
@@ -136,6 +136,18 @@ public class KillSwitch {
         if (state.engaged() && state.id() == id) {
             state = load();
         }
+    }
+
+    /** One scheduled workflow the engage disabled on GitHub, added to its row (the release enables it again). */
+    synchronized void disabledWorkflow(long id, String workflow) {
+        jdbc.update("UPDATE phase4_killswitch_log SET stopped = jsonb_set(stopped, '{disabledWorkflows}', "
+                + "coalesce(stopped->'disabledWorkflows', '[]'::jsonb) || to_jsonb(?::text)) WHERE id = ?", workflow, id);
+    }
+
+    /** The workflows an engagement disabled ({@code owner/repo:workflow}). */
+    List<String> disabledWorkflows(long id) {
+        return jdbc.queryForList("SELECT jsonb_array_elements_text(coalesce(stopped->'disabledWorkflows', '[]'::jsonb)) "
+                + "FROM phase4_killswitch_log WHERE id = ?", String.class, id);
     }
 
     synchronized void verified(long id, String result) {

@@ -36,9 +36,13 @@ import org.springframework.stereotype.Component;
 public class KillSwitchEffects {
 
     public static final String STATE = "killswitchState";
-    /** Set on the cancel calls of an engage: the one GitHub write the switch itself sends. */
-    public static final String OWN_CANCEL = "killswitchCancel";
+    /**
+     * Set on the switch's own writes (the cancel of a re-run, the disable/enable of a named workflow): the only
+     * GitHub writes the gate lets through while engaged.
+     */
+    public static final String OWN_CANCEL = "killswitchOwnWrite";
     static final String CANCEL_RUN = "killswitchCancelRun";
+    static final String WORKFLOW = "killswitchWorkflow";
     private static final Logger LOG = LoggerFactory.getLogger("selfheal.killswitch");
 
     private final CamelContext camel;
@@ -140,6 +144,46 @@ public class KillSwitchEffects {
         } else {
             reportLog.append("killswitch", "kill switch could not cancel in-flight re-run of run " + runId + ": "
                     + (failure != null ? failure : "withheld (" + exchange.getProperty(GitHubApi.WITHHELD) + ")"));
+        }
+    }
+
+    /** Route step: the scheduled workflows to disable (selfheal.killswitch.disable-workflows), on an engage. */
+    public List<String> workflowsToDisable() {
+        return properties.disableWorkflows();
+    }
+
+    /** Route step: the workflows the engage disabled, to enable again on its release. */
+    public List<String> workflowsToEnable(@ExchangeProperty(STATE) KillSwitch.Release release) {
+        return killSwitch.disabledWorkflows(release.engagement().id());
+    }
+
+    /** Route step of one workflow: PUT .../actions/workflows/{workflow}/{disable|enable}, the switch's own write. */
+    public void workflowCall(Exchange exchange, @org.apache.camel.Body String workflow,
+            @ExchangeProperty("killswitchWorkflowAction") String action) {
+        int colon = workflow.lastIndexOf(':');
+        exchange.setProperty(WORKFLOW, workflow);
+        exchange.setProperty(OWN_CANCEL, true);
+        exchange.setProperty(GitHubApi.METHOD, "PUT");
+        exchange.setProperty(GitHubApi.PATH, "/repos/" + workflow.substring(0, colon) + "/actions/workflows/"
+                + workflow.substring(colon + 1) + "/" + action);
+        exchange.getMessage().setBody(Map.of());
+    }
+
+    /** Route step after one workflow call: recorded on the row (a disable) and in the day log. */
+    public void workflowDone(Exchange exchange, @ExchangeProperty("killswitchWorkflowAction") String action) {
+        String workflow = exchange.getProperty(WORKFLOW, String.class);
+        exchange.removeProperty(OWN_CANCEL);
+        Object failure = exchange.getProperty(GitHubDeadLetter.FAILURE);
+        Object withheld = exchange.getProperty(GitHubApi.WITHHELD);
+        if (failure == null && withheld == null) {
+            if ("disable".equals(action)) {
+                KillSwitchState s = exchange.getProperty(STATE, KillSwitchState.class);
+                killSwitch.disabledWorkflow(s.id(), workflow);
+            }
+            reportLog.append("killswitch", "kill switch " + action + "d workflow " + workflow);
+        } else {
+            reportLog.append("killswitch", "kill switch could not " + action + " workflow " + workflow + ": "
+                    + (failure != null ? failure : "withheld (" + withheld + ")"));
         }
     }
 

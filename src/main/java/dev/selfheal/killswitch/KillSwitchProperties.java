@@ -1,6 +1,7 @@
 package dev.selfheal.killswitch;
 
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -9,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * conditions, how long after an engage the verification runs, the largest KILLSWITCH file read, which re-runs
  * count as in flight (sent this long ago or less, not completed), the repository that gets the GitHub issue
  * of a kill switch change (blank: the first watched repository), and whether the automatic conditions may engage
- * it at all (off: only a person or the file engages it).
+ * it at all (off: only a person or the file engages it), and the scheduled workflows ({@code owner/repo:workflow},
+ * the workflow's file name or id) an engage disables on GitHub and its release enables again.
  */
 @ConfigurationProperties("selfheal.killswitch")
 public record KillSwitchProperties(
@@ -18,7 +20,8 @@ public record KillSwitchProperties(
         int fileMaxBytes,
         Duration inFlightWindow,
         String issueRepository,
-        boolean automatic) {
+        boolean automatic,
+        List<String> disableWorkflows) {
 
     public KillSwitchProperties(
             @DefaultValue("5s") Duration watchPeriod,
@@ -26,7 +29,8 @@ public record KillSwitchProperties(
             @DefaultValue("1024") int fileMaxBytes,
             @DefaultValue("6h") Duration inFlightWindow,
             @DefaultValue("") String issueRepository,
-            @DefaultValue("true") boolean automatic) {
+            @DefaultValue("true") boolean automatic,
+            @DefaultValue List<String> disableWorkflows) {
         if (watchPeriod.isNegative() || watchPeriod.isZero()) {
             throw new IllegalArgumentException("selfheal.killswitch.watch-period must be positive, was " + watchPeriod);
         }
@@ -39,5 +43,12 @@ public record KillSwitchProperties(
         this.inFlightWindow = inFlightWindow;
         this.issueRepository = issueRepository;
         this.automatic = automatic;
+        this.disableWorkflows = disableWorkflows == null ? List.of() : List.copyOf(disableWorkflows);
+        for (String w : this.disableWorkflows) {
+            if (!w.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("selfheal.killswitch.disable-workflows: '" + w
+                        + "' must be owner/repo:workflow (the workflow's file name or id)");
+            }
+        }
     }
 }

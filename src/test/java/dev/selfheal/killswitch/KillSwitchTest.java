@@ -106,6 +106,8 @@ abstract class KillSwitchTest {
         // pending re-runs of this test must not go out in the next test's context
         jdbc.update("UPDATE phase4_retry_history SET status = 'blocked', result = 'test ended' "
                 + "WHERE status IN ('pending', 'sending')");
+        // and re-runs sent in this test are not in flight for the next test's engage to cancel
+        jdbc.update("UPDATE phase4_retry_history SET completed_at = now() WHERE status = 'sent' AND completed_at IS NULL");
     }
 
     static void releaseInDatabase() {
