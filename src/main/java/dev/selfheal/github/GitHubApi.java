@@ -43,6 +43,8 @@ public class GitHubApi {
     public static final String API_VERSION = "2022-11-28";
     /** Set by the write gate on a write it lets through: why it may go out ({@link GitHubWrites}). */
     public static final String WRITE_PERMIT = "githubWritePermit";
+    /** When the write gate gave the permit (an Instant): a write permitted before an engage may go out just after. */
+    public static final String WRITE_PERMITTED_AT = "githubWritePermittedAt";
     /**
      * Output of route github-call: the write was not sent (kill switch engaged or observe mode); the value says
      * which. There is no answer and no failure: the caller records what it would have done.
@@ -79,9 +81,11 @@ public class GitHubApi {
         exchange.removeProperty(GitHubRateLimit.LIMITED);
         if (!method.equals("GET")) {
             // counted here, the last step before the call, whatever the route in front of it did
-            writes.sent(method, URI.create(url).getRawPath(), exchange.getProperty(WRITE_PERMIT, String.class));
+            writes.sent(method, URI.create(url).getRawPath(), exchange.getProperty(WRITE_PERMIT, String.class),
+                    exchange.getProperty(WRITE_PERMITTED_AT, java.time.Instant.class));
         }
         exchange.removeProperty(WRITE_PERMIT);
+        exchange.removeProperty(WRITE_PERMITTED_AT);
         URI uri = URI.create(url);
         Message in = exchange.getMessage();
         Object body = in.getBody();

@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class GitHubWrites {
 
-    /** One write sent: when, what, and the gate's permit (null: none). */
-    public record Write(Instant at, String method, String path, String permit) {
+    /** One write sent: when, what, the gate's permit (null: none) and when the gate gave it (null: none). */
+    public record Write(Instant at, String method, String path, String permit, Instant permittedAt) {
     }
 
     public static final String ACTION = "action";
@@ -27,8 +27,8 @@ public class GitHubWrites {
     private final AtomicReference<Write> last = new AtomicReference<>();
     private final AtomicReference<Write> lastAction = new AtomicReference<>();
 
-    void sent(String method, String path, String permit) {
-        Write w = new Write(Instant.now(), method, path, permit);
+    void sent(String method, String path, String permit, Instant permittedAt) {
+        Write w = new Write(Instant.now(), method, path, permit, permittedAt);
         sent.incrementAndGet();
         last.set(w);
         if (permit == null || permit.isBlank() || ACTION.equals(permit)) {

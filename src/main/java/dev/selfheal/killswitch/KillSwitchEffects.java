@@ -247,10 +247,13 @@ public class KillSwitchEffects {
                 }
             }
         }
+        // a write the gate let through before the engage may leave just after it (it was in flight); one it let
+        // through after the engage, or one with no permit at all (the gate bypassed), is a failure
         GitHubWrites.Write last = writes.lastAction();
-        if (last != null && last.at().isAfter(s.since())) {
+        if (last != null && last.at().isAfter(s.since())
+                && (last.permittedAt() == null || last.permittedAt().isAfter(s.since()))) {
             problems.add("a GitHub write went out after the engage: " + last.method() + " " + last.path() + " at "
-                    + last.at());
+                    + last.at() + (last.permittedAt() == null ? " without the write gate's permit" : ""));
         }
         String result = problems.isEmpty() ? "passed" : "failed: " + String.join("; ", problems);
         killSwitch.verified(s.id(), result);

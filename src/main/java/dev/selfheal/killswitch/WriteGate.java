@@ -44,6 +44,7 @@ public class WriteGate {
     public void check(Exchange exchange) {
         exchange.removeProperty(GitHubApi.WITHHELD);
         exchange.removeProperty(GitHubApi.WRITE_PERMIT);
+        exchange.removeProperty(GitHubApi.WRITE_PERMITTED_AT);
         String method = exchange.getProperty(GitHubApi.METHOD, "GET", String.class).toUpperCase();
         if (method.equals("GET") || method.equals("HEAD")) {
             return;
@@ -61,6 +62,7 @@ public class WriteGate {
         }
         exchange.setProperty(GitHubApi.WRITE_PERMIT, ownCancel ? GitHubWrites.KILLSWITCH
                 : notification ? GitHubWrites.NOTIFICATION : GitHubWrites.ACTION);
+        exchange.setProperty(GitHubApi.WRITE_PERMITTED_AT, java.time.Instant.now());
     }
 
     private void withhold(Exchange exchange, String by, String method, String route) {
