@@ -371,7 +371,13 @@ public class AuditTickets {
                     + ") and notified (Slack, GitHub issue).";
             case "dead_letter" -> "Did not retry the GitHub call " + p.path("method").asText("") + " "
                     + p.path("url").asText("") + " and notified.";
-            case "killswitch" -> "Tripped the kill switch: automatic actions stopped.";
+            case "killswitch" -> switch (p.path("action").asText("engaged")) {
+                case "released" -> "Released the kill switch (" + p.path("releasedBy").asText("?")
+                        + "): the routes it stopped were started again.";
+                case "verification_failed" -> "Kill switch verification failed: " + p.path("verification").asText("?");
+                default -> "Tripped the kill switch (" + p.path("trigger").asText("?") + ", "
+                        + p.path("actor").asText("?") + "): automatic actions stopped.";
+            };
             case "rollback" -> "dry-run".equals(p.path("mode").asText()) ? "Planned a rollback (dry run: nothing "
                     + "changed): " + p.path("summary").asText("") : "Rolled back: " + p.path("summary").asText("");
             default -> "Recorded.";

@@ -41,6 +41,15 @@ public class GitHubApi {
     /** Why paging ended before GitHub's last page (a Link outside the API), for the caller's records. */
     public static final String PAGING_STOPPED = "githubPagingStopped";
     public static final String API_VERSION = "2022-11-28";
+    /** Set by the write gate on a write it lets through: why it may go out ({@link GitHubWrites}). */
+    public static final String WRITE_PERMIT = "githubWritePermit";
+    /** When the write gate gave the permit (an Instant): a write permitted before an engage may go out just after. */
+    public static final String WRITE_PERMITTED_AT = "githubWritePermittedAt";
+    /**
+     * Output of route github-call: the write was not sent (kill switch engaged or observe mode); the value says
+     * which. There is no answer and no failure: the caller records what it would have done.
+     */
+    public static final String WITHHELD = "githubWithheld";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GitHubApi.class);
 
@@ -51,7 +60,10 @@ public class GitHubApi {
     private final AtomicReference<RateLimitStatus> lastRateLimit = new AtomicReference<>();
     private final GitHubHosts hosts;
 
-    public GitHubApi(SelfhealProperties properties, ObjectMapper mapper) {
+    private final GitHubWrites writes;
+
+    public GitHubApi(SelfhealProperties properties, ObjectMapper mapper, GitHubWrites writes) {
+        this.writes = writes;
         String url = properties.github().apiUrl().toString();
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.token = properties.github().token();
@@ -67,6 +79,13 @@ public class GitHubApi {
         exchange.setProperty(NEXT_URL, null);
         exchange.removeProperty(GitHubDeadLetter.FAILURE);
         exchange.removeProperty(GitHubRateLimit.LIMITED);
+        if (!method.equals("GET")) {
+            // counted here, the last step before the call, whatever the route in front of it did
+            writes.sent(method, URI.create(url).getRawPath(), exchange.getProperty(WRITE_PERMIT, String.class),
+                    exchange.getProperty(WRITE_PERMITTED_AT, java.time.Instant.class));
+        }
+        exchange.removeProperty(WRITE_PERMIT);
+        exchange.removeProperty(WRITE_PERMITTED_AT);
         URI uri = URI.create(url);
         Message in = exchange.getMessage();
         Object body = in.getBody();

@@ -296,6 +296,17 @@ public class GitHubIssues {
                     "already on GitHub (this event's marker found): not written again", url, null);
             return;
         }
+        String withheld = exchange.getProperty(GitHubApi.WITHHELD, String.class);
+        if (withheld != null) {
+            if (intent != null) {
+                jdbc.update("DELETE FROM phase4_issue_intents WHERE intent_key = ? AND done_at IS NULL", intent);
+            }
+            // observe mode: the issue is what Selfheal would have opened or commented; nothing reached GitHub
+            d.issueOutcome = "withheld";
+            records.record(e.id(), e.type(), e.repository(), channel, "skipped", null, "would " + action + " "
+                    + key(e) + " (" + withheld + ": not sent)", null, null);
+            return;
+        }
         if (failure != null) {
             if (intent != null) {
                 jdbc.update("DELETE FROM phase4_issue_intents WHERE intent_key = ? AND done_at IS NULL", intent);

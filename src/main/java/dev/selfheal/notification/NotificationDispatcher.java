@@ -23,7 +23,7 @@ public class NotificationDispatcher {
 
     public static final String CONSUMER = "notification";
     /** Events that always get an issue (the problem needs a person); the others get one only as fallback. */
-    static final Set<String> ISSUE_EVENTS = Set.of("final_failure", "guard_violation");
+    static final Set<String> ISSUE_EVENTS = Set.of("final_failure", "guard_violation", "killswitch");
     /** Success events: Slack only (a recovered run also comments on an open issue). */
     static final Set<String> SUCCESS_EVENTS = Set.of("recovered", "daily_summary");
 

@@ -180,8 +180,24 @@ public class SlackMessages {
                     + or(text(p, "threshold"), null, "?") + ")") + "; action: " + or(text(p, "action"), null, "notify")
                     + ".";
             case "daily_summary" -> or(text(p, "summary"), null, "No events.");
+            case "killswitch" -> killSwitch(p);
             case "rollback" -> or(text(p, "summary"), null, "Rollback recorded") + suffix(text(p, "reason")) + ".";
             default -> "Recorded " + e.type() + ".";
+        };
+    }
+
+    private static String killSwitch(JsonNode p) {
+        String by = or(text(p, "actor"), null, "?") + " (" + or(text(p, "trigger"), null, "?") + ")";
+        return switch (or(text(p, "action"), null, "engaged")) {
+            case "released" -> "Released by " + or(text(p, "releasedBy"), null, "?") + ": "
+                    + or(text(p, "releaseReason"), null, "") + ". Stopped routes started again: "
+                    + p.path("stoppedRoutes") + "; " + or(text(p, "pendingReruns"), null, "0")
+                    + " pending re-run(s) go out in due order.";
+            case "verification_failed" -> "VERIFICATION FAILED: " + or(text(p, "verification"), null, "?")
+                    + ". Check the routes and GitHub now.";
+            default -> "Engaged by " + by + ": " + or(text(p, "reason"), null, "") + ". Automatic actions and GitHub "
+                    + "writes are stopped (routes " + p.path("stoppedRoutes") + ", cancelled re-runs "
+                    + p.path("cancelledRuns") + ").";
         };
     }
 

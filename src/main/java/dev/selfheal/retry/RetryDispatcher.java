@@ -48,14 +48,16 @@ public class RetryDispatcher {
         this.reportLog = reportLog;
     }
 
-    /** Claims up to 20 due re-runs. */
+    /** Claims up to 20 due re-runs, in due order (RETURNING alone has no order: re-runs held back go out as due). */
     public List<PendingRetry> claimDue() {
         return jdbc.query("""
-                UPDATE phase4_retry_history SET status = 'sending', requested_at = now()
-                 WHERE id IN (SELECT id FROM phase4_retry_history
-                               WHERE status = 'pending' AND due_at <= now()
-                               ORDER BY due_at LIMIT 20 FOR UPDATE SKIP LOCKED)
-                RETURNING id, original_run_id, repository, attempt, category, reason, interval_seconds, due_at""",
+                WITH claimed AS (
+                    UPDATE phase4_retry_history SET status = 'sending', requested_at = now()
+                     WHERE id IN (SELECT id FROM phase4_retry_history
+                                   WHERE status = 'pending' AND due_at <= now()
+                                   ORDER BY due_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+                    RETURNING id, original_run_id, repository, attempt, category, reason, interval_seconds, due_at)
+                SELECT * FROM claimed ORDER BY due_at, id""",
                 (rs, i) -> new PendingRetry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
                         rs.getString(5), rs.getString(6), rs.getDouble(7), rs.getTimestamp(8).toInstant()));
     }
@@ -149,6 +151,28 @@ public class RetryDispatcher {
     public String afterRerun(Exchange exchange) {
         PendingRetry retry = exchange.getProperty(RETRY, PendingRetry.class);
         Integer status = exchange.getProperty(GitHubApi.STATUS, Integer.class);
+        String withheld = exchange.getProperty(GitHubApi.WITHHELD, String.class);
+        if ("killswitch".equals(withheld)) {
+            // the kill switch engaged between the claim and the call: the re-run waits with its due time unchanged
+            jdbc.update("UPDATE phase4_retry_history SET status = 'pending', requested_at = NULL WHERE id = ?",
+                    retry.id());
+            reportLog.append("retry", "run " + retry.repository() + "#" + retry.runId() + " re-run " + retry.attempt()
+                    + " held back by the kill switch: pending until it is released");
+            return "withheld";
+        }
+        if (withheld != null) {
+            // observe mode: the decision is kept as what Selfheal would have done; nothing reached GitHub
+            jdbc.update("UPDATE phase4_retry_history SET status = 'withheld', completed_at = now(), result = ? "
+                    + "WHERE id = ?", "would re-run (" + withheld + " mode: not sent)", retry.id());
+            Map<String, Object> payload = runPayload(retry);
+            payload.put("attempt", retry.attempt());
+            payload.put("category", retry.category());
+            payload.put("decision", "would re-run");
+            outbox.record("retry_withheld", retry.repository(), retry.runId(), null, payload);
+            reportLog.append("retry", "run " + retry.repository() + "#" + retry.runId() + " would re-run "
+                    + retry.attempt() + " (" + retry.category() + "; " + withheld + " mode: not sent)");
+            return "withheld";
+        }
         if (exchange.getProperty(GitHubRateLimit.LIMITED, false, Boolean.class)) {
             Instant resume = exchange.getProperty(GitHubRateLimit.RESUME_AT, Instant.class);
             jdbc.update("UPDATE phase4_retry_history SET status = 'pending', requested_at = NULL, due_at = ?, "

@@ -74,6 +74,12 @@ public class WorkflowDispatches {
         Target t = exchange.getProperty("dispatchTarget", Target.class);
         @SuppressWarnings("unchecked")
         Map<String, Object> failure = exchange.getProperty(GitHubDeadLetter.FAILURE, Map.class);
+        String withheld = exchange.getProperty(GitHubApi.WITHHELD, String.class);
+        if (withheld != null) {
+            reportLog.append("detection", "dispatch of " + describe(t) + " on " + t.repository() + "@" + t.ref()
+                    + " not sent: held back (" + withheld + ")");
+            return "withheld";
+        }
         String line = failure == null
                 ? "dispatched " + describe(t) + " on " + t.repository() + "@" + t.ref()
                 : "dispatch of " + describe(t) + " on " + t.repository() + "@" + t.ref() + " refused: HTTP "

@@ -46,6 +46,9 @@ public final class TestPolicies {
             // on their own (GuardBlocksRetryStormTest), not tripped by the suite's other re-runs
             ((ObjectNode) policy.path("guard")).put("maxRetriesPerHour", 1_000_000).put("maxSameCauseFailures", 1_000_000);
         });
+        // likewise the kill switch's automatic conditions: a storm of the whole suite's re-runs must not engage it
+        // in another test's context (the kill switch tests set their own conditions)
+        edit(dir, "phase4-killswitch-rules.json", rules -> rules.putArray("conditions"));
         return dir;
     }
 
