@@ -1,6 +1,6 @@
 -- GitHub issue writes announced before they are made, so that several instances (or one restarted mid-call) do
--- not write twice: 'create:<issue key>' while an issue is being opened (kept 10 minutes after, with its number,
--- so a concurrent failure of the same problem comments on it), 'comment:<event id>:<issue number>' for a comment.
+-- not write twice: 'create:<issue key>' while an issue is being opened (a concurrent failure of the same problem
+-- waits, then finds the issue in GitHub's list and comments), 'comment:<event id>:<issue number>' for a comment.
 -- An intent that is not done after its lease belongs to an instance that died: the next one looks for the
 -- event's marker on GitHub before writing.
 CREATE TABLE phase4_issue_intents (

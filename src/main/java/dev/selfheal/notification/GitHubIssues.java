@@ -145,17 +145,9 @@ public class GitHubIssues {
             String intent = "create:" + key(e);
             exchange.setProperty(INTENT, intent);
             if (!claim(intent, e.id(), true)) {
-                Map<String, Object> other = intent(intent);
-                if (other != null && other.get("done_at") != null && other.get("issue_number") != null) {
-                    // opened a moment ago by another instance, maybe not listed yet: comment on it
-                    ObjectNode known = mapper.createObjectNode();
-                    known.put("number", ((Number) other.get("issue_number")).intValue());
-                    known.put("html_url", (String) other.get("link"));
-                    targets.add(known);
-                } else {
-                    exchange.setProperty(ACTION, "wait");
-                    return;
-                }
+                // another instance is opening this issue right now: once it has, the list shows it (comment)
+                exchange.setProperty(ACTION, "wait");
+                return;
             }
         }
         if (targets.isEmpty()) {
@@ -245,15 +237,15 @@ public class GitHubIssues {
 
     /**
      * Announces a write: true when this attempt may make it. A create intent is taken over when the instance that
-     * announced it is gone (past the lease) or when it was done long enough ago that its issue is listed (or
-     * closed, so a new one is right).
+     * announced it is gone (past the lease) or when it is done: the fresh list did not show its issue, so it was
+     * closed and a new one is right (GitHub's list changes, and so its ETag, as soon as an issue is opened).
      */
     private boolean claim(String intent, long eventId, boolean create) {
         List<Long> mine = jdbc.queryForList("INSERT INTO phase4_issue_intents (intent_key, event_id) VALUES (?, ?) "
                 + "ON CONFLICT (intent_key) DO UPDATE SET event_id = EXCLUDED.event_id, claimed_at = now(), "
                 + "done_at = NULL, issue_number = NULL, link = NULL WHERE ? AND ("
                 + "(phase4_issue_intents.done_at IS NULL AND phase4_issue_intents.claimed_at < now() - "
-                + "make_interval(secs => ?)) OR phase4_issue_intents.done_at < now() - interval '10 minutes') "
+                + "make_interval(secs => ?)) OR phase4_issue_intents.done_at IS NOT NULL) "
                 + "RETURNING event_id", Long.class, intent, eventId, create, (double) INTENT_LEASE.toSeconds());
         return !mine.isEmpty();
     }

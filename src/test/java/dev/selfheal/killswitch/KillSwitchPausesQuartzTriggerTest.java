@@ -41,7 +41,7 @@ class KillSwitchPausesQuartzTriggerTest extends KillSwitchTest {
         KillSwitchState engaged = killSwitch.engage("api", "no dispatches tonight", "dave", null);
         Map<String, Object> row = eventually(() -> jdbc.queryForMap("SELECT stopped::text AS stopped, verification "
                 + "FROM phase4_killswitch_log WHERE id = ?", engaged.id()), r -> r.get("verification") != null);
-        assertThat((String) row.get("stopped")).contains("scheduling-self-trigger", "scheduling.self-trigger");
+        assertThat((String) row.get("stopped")).contains("scheduling-self-trigger", "schedules.self-trigger");
         assertThat(row).containsEntry("verification", "passed");
         assertThat(camel.getRouteController().getRouteStatus("scheduling-self-trigger"))
                 .isEqualTo(ServiceStatus.Stopped);

@@ -51,9 +51,11 @@ class IssueWritesAreAnnouncedFirstTest extends NotificationTest {
                 + "'%another instance%'", Long.class, event) > 0);
         github.verify(0, postRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues")));
 
-        // the other instance has opened issue 61 (GitHub's list may not show it yet)
+        // the other instance has opened issue 61: GitHub lists it with its marker
         jdbc.update("UPDATE phase4_issue_intents SET done_at = now(), issue_number = 61, link = ? WHERE intent_key = ?",
                 "https://github.com/" + repo + "/issues/61", intent);
+        issuesAnswer("[{\"number\":61,\"html_url\":\"https://github.com/" + repo + "/issues/61\",\"body\":\"t\\n\\n"
+                + GitHubIssuesMarker.of(repo).replace("\"", "\\\"") + "\"}]");
         await().atMost(Duration.ofSeconds(40)).until(() -> deliveryStatus(event), "done"::equals);
         github.verify(0, postRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues")));
         github.verify(1, postRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues/61/comments")));
