@@ -49,7 +49,8 @@ public class ApiSecurityConfiguration {
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/api/v1/keys", "/api/v1/keys/**").hasRole(admin)
                         .requestMatchers(HttpMethod.GET, "/api/v1/evidence/bundle").hasRole(admin)
-                        .requestMatchers(HttpMethod.POST, "/api/v1/reprocess", "/api/v1/classify", "/api/v1/rollback")
+                        .requestMatchers(HttpMethod.POST, "/api/v1/reprocess", "/api/v1/classify", "/api/v1/rollback",
+                                "/api/v1/killswitch", "/api/v1/mode")
                         .hasRole(operator)
                         .requestMatchers(HttpMethod.GET, "/api/v1/**").hasRole(viewer)
                         .anyRequest().denyAll())
