@@ -1,5 +1,6 @@
 package dev.selfheal.api;
 
+import dev.selfheal.security.EagerHeaderWriting;
 import dev.selfheal.security.ManagementRole;
 import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
@@ -8,13 +9,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
-import org.springframework.security.web.header.HeaderWriterFilter;
 
 /**
  * REST API v1 lives on the public port under /api/v1 (Camel's REST DSL on platform-http binds to the main
@@ -67,14 +66,7 @@ public class ApiSecurityConfiguration {
                 .httpBasic(b -> b.disable())
                 .logout(l -> l.disable())
                 .anonymous(a -> a.disable())
-                // as on the webhook: Camel answers on its own thread, so headers are written before the chain returns
-                .headers(h -> h.addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
-                    @Override
-                    public <O extends HeaderWriterFilter> O postProcess(O filter) {
-                        filter.setShouldWriteHeadersEagerly(true);
-                        return filter;
-                    }
-                }));
+                .headers(EagerHeaderWriting.eagerly());
         return http.build();
     }
 }
