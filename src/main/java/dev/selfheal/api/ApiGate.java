@@ -40,6 +40,12 @@ public class ApiGate extends OncePerRequestFilter {
         this.maxBody = properties.maxBody().toBytes();
     }
 
+    static boolean isDocs(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return "GET".equals(request.getMethod()) && ("/api/v1/docs".equals(path)
+                || path.startsWith("/api/v1/docs/") && ApiDocsController.ASSETS.containsKey(path.substring(13)));
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -48,6 +54,11 @@ public class ApiGate extends OncePerRequestFilter {
         ApiRateLimits.Decision perAddress = limits.takeForAddress(address);
         if (!perAddress.allowed()) {
             tooMany(response, perAddress, "Too many requests from this address; try again after Retry-After seconds.");
+            return;
+        }
+        if (isDocs(request)) {
+            // Swagger UI's page and assets: static and bounded; the page sends a key for everything else
+            chain.doFilter(request, response);
             return;
         }
         Optional<ApiKeys.ApiKey> key = keys.authenticate(bearer(request));

@@ -46,6 +46,8 @@ public class ApiSecurityConfiguration {
                 .authorizeHttpRequests(a -> a
                         // the request dispatch was authorized; Camel answers on an async dispatch
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/v1/docs", "/api/v1/docs/swagger-ui-bundle.js",
+                                "/api/v1/docs/swagger-ui.css").permitAll()
                         .requestMatchers("/api/v1/keys", "/api/v1/keys/**").hasRole(admin)
                         .requestMatchers(HttpMethod.GET, "/api/v1/evidence/bundle").hasRole(admin)
                         .requestMatchers(HttpMethod.POST, "/api/v1/reprocess", "/api/v1/classify", "/api/v1/rollback",

@@ -1,5 +1,6 @@
 package dev.selfheal.kpi;
 
+import dev.selfheal.test.HeadlessChromium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.selfheal.test.SelfhealTest;

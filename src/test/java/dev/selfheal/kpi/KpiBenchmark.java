@@ -1,5 +1,6 @@
 package dev.selfheal.kpi;
 
+import dev.selfheal.test.HeadlessChromium;
 import dev.selfheal.SelfhealApplication;
 import dev.selfheal.test.ExternalPostgres;
 import dev.selfheal.test.ManagementLogin;

@@ -1,4 +1,4 @@
-package dev.selfheal.kpi;
+package dev.selfheal.test;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,16 +15,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's chromium and chromium-driver (.ci/run installs them) driven by Selenium, with a new empty profile and
- * nothing that reaches the network on its own. Screenshots are kept under target/dashboard-screenshots/.
+ * nothing that reaches the network on its own. Screenshots are kept under target/dashboard-screenshots/ (the
+ * dashboard's) and wherever a test names.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
-    static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+    public static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final Path profile;
 
-    HeadlessChromium() throws IOException {
+    public HeadlessChromium() throws IOException {
         profile = Files.createTempDirectory("selfheal-test-chromium");
         ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium");
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -37,14 +38,14 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Waits until the dashboard's script has drawn everything (it marks the body). */
-    void awaitRendered() {
+    public void awaitRendered() {
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "true".equals(
                 d.findElement(org.openqa.selenium.By.tagName("body")).getAttribute("data-rendered")));
     }
 
     /** Per chart id: how many non-empty data points its series hold, and its category axis labels. */
     @SuppressWarnings("unchecked")
-    Map<String, Map<String, Object>> charts() {
+    public Map<String, Map<String, Object>> charts() {
         return (Map<String, Map<String, Object>>) driver.executeScript("""
                 const out = {};
                 for (const [id, c] of Object.entries(window.dashboardCharts)) {
@@ -57,14 +58,14 @@ final class HeadlessChromium implements AutoCloseable {
                 return out;""");
     }
 
-    Path screenshot(String name) throws IOException {
+    public Path screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         Path target = SCREENSHOTS.resolve(name);
         Files.write(target, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
         return target;
     }
 
-    List<String> texts(String css) {
+    public List<String> texts(String css) {
         return driver.findElements(org.openqa.selenium.By.cssSelector(css)).stream().map(e -> e.getText()).toList();
     }
 
