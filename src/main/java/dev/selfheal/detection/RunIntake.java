@@ -30,7 +30,11 @@ public class RunIntake {
     private final ReportLog reportLog;
     private final Sanitizer sanitizer;
 
-    public RunIntake(JdbcTemplate jdbc, Outbox outbox, ObjectMapper mapper, ReportLog reportLog, Sanitizer sanitizer) {
+    private final MetricsUpserter upserter;
+
+    public RunIntake(JdbcTemplate jdbc, Outbox outbox, ObjectMapper mapper, ReportLog reportLog, Sanitizer sanitizer,
+            MetricsUpserter upserter) {
+        this.upserter = upserter;
         this.sanitizer = sanitizer;
         this.jdbc = jdbc;
         this.outbox = outbox;
@@ -60,24 +64,12 @@ public class RunIntake {
     @Transactional
     public long record(Exchange exchange) {
         RunSummary run = exchange.getProperty(RUN, RunSummary.class);
-        jdbc.update("""
-                INSERT INTO phase4_metrics (run_id, repository, workflow_id, workflow_name, run_attempt, event, actor,
-                    head_branch, head_sha, html_url, status, conclusion, run_started_at, completed_at,
-                    duration_seconds, final_failure, run_number)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?)
-                ON CONFLICT (run_id) DO UPDATE SET
-                    run_attempt = EXCLUDED.run_attempt,
-                    run_number = coalesce(EXCLUDED.run_number, phase4_metrics.run_number), status = EXCLUDED.status, conclusion = EXCLUDED.conclusion,
-                    completed_at = EXCLUDED.completed_at, duration_seconds = EXCLUDED.duration_seconds,
-                    workflow_name = EXCLUDED.workflow_name, html_url = EXCLUDED.html_url,
-                    final_failure = false, updated_at = now()
-                """, run.runId(), run.repository(), run.workflowId(), sanitizer.sanitize(run.workflowName()),
-                run.attempt(), run.event(), sanitizer.sanitize(run.actor()), sanitizer.sanitize(run.headBranch()),
-                run.headSha(), sanitizer.sanitize(run.htmlUrl()), run.status(), run.conclusion(),
-                ts(run.startedAt()), ts(run.completedAt()), run.durationSeconds(), run.runNumber());
+        MetricsUpserter.Upsert upsert = upserter.upsert(run);
         long eventId = outbox.record("run_completed", run.repository(), run.runId(), run.attempt(), run.payload());
         reportLog.append("detection", "run " + run.key() + " " + run.workflowName() + " completed: "
-                + run.conclusion() + " (seen by " + exchange.getProperty("seenBy", "?", String.class) + ")");
+                + run.conclusion() + " (seen by " + exchange.getProperty("seenBy", "?", String.class) + "; metrics row "
+                + upsert.action() + (upsert.verified() ? ", read back" : ", READ BACK DIFFERS: " + upsert.detail())
+                + ")");
         return eventId;
     }
 
