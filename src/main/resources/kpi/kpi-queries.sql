@@ -153,6 +153,22 @@ SELECT count(*) AS guard_blocks
  WHERE h.status = 'blocked' AND h.due_at >= :from AND h.due_at < :to
    AND (CAST(:repository AS text) IS NULL OR h.repository = CAST(:repository AS text));
 
+-- name: observe_would_have
+-- What observe mode held back in the window (phase4_withheld_writes, withheld_by 'observe'), per decision (would
+-- re-run, would roll back, would open an issue, ...): the writes, the runs they were for, and of those runs how
+-- many succeeded later anyway (a person re-ran them): a week in observe mode read as what Selfheal would have
+-- done.
+SELECT w.decision,
+       count(*) AS writes,
+       count(DISTINCT w.run_id) AS runs,
+       count(DISTINCT w.run_id) FILTER (WHERE m.conclusion = 'success') AS later_succeeded
+  FROM phase4_withheld_writes w
+  LEFT JOIN phase4_metrics m ON m.run_id = w.run_id
+ WHERE w.withheld_by = 'observe' AND w.withheld_at >= :from AND w.withheld_at < :to
+   AND (CAST(:repository AS text) IS NULL OR w.repository = CAST(:repository AS text))
+ GROUP BY w.decision
+ ORDER BY writes DESC, w.decision;
+
 -- name: killswitch_time
 -- Seconds each kill-switch target (a route) spent stopped or suspended within the window, from
 -- phase4_killswitch_log: a stop/suspend lasts until its released_at, else until the target's next logged action

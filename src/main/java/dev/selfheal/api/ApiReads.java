@@ -185,6 +185,8 @@ public class ApiReads {
         kpi.put("definitions", "docs/ops/OPS_HEALTH_KPI.md");
         var levels = kpi.putArray("windowSummary");
         kpis.rows("window_summary", window).forEach(r -> levels.add(mapper.valueToTree(r)));
+        var observe = kpi.putArray("observeWouldHave");
+        kpis.rows("observe_would_have", window).forEach(r -> observe.add(mapper.valueToTree(r)));
         answer(exchange, body);
     }
 

@@ -188,6 +188,8 @@ public class GovernanceDocs {
                 prevDur.get("duration_p95_seconds"), false, null));
         rows.add(row("guard blocks", "guard_blocks.guard_blocks", queries.first("guard_blocks", window)
                 .get("guard_blocks"), queries.first("guard_blocks", previous).get("guard_blocks"), false, null));
+        rows.add(row("observe mode: GitHub writes held back", "observe_would_have.writes (sum)",
+                withheld(window), withheld(previous), false, null));
 
         Map<String, String> v = common(window, now, dir, KPI_DOC);
         v.put("previousWindow", previous.fromDay() + " .. " + previous.toDay().minusDays(1));
@@ -364,5 +366,11 @@ public class GovernanceDocs {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** Observe mode's held-back writes in the window, all decisions together. */
+    private long withheld(KpiWindow window) {
+        return queries.rows("observe_would_have", window).stream()
+                .mapToLong(r -> ((Number) r.get("writes")).longValue()).sum();
     }
 }

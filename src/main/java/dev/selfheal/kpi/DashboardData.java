@@ -79,6 +79,7 @@ public class DashboardData {
         out.put("topFailingWorkflows", rows("top_failing_workflows", window));
         out.put("retryEfficacy", rows("retry_efficacy", window));
         out.put("guardBlocks", queries.first("guard_blocks", window).get("guard_blocks"));
+        out.put("observeWouldHave", rows("observe_would_have", window));
         out.put("unknownFailures", rows("unknown_failures", window));
         out.put("killswitchTime", rows("killswitch_time", window));
         out.put("notifications", rows("notifications_by_channel", window));
