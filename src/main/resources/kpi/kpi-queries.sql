@@ -119,11 +119,14 @@ HAVING sum(failed_runs) > 0
  LIMIT 10;
 
 -- name: duration_percentiles
--- Processing time: p50 and p95 of the runs' durations (GitHub's run_started_at to completion) in the window,
--- from the runs themselves (percentiles do not add up across days, so they are not in the rollup).
+-- Processing time: p50 and p95 of the runs' durations (GitHub's run_started_at to completion) and of their
+-- queue times (GitHub's created_at to run_started_at, first attempts) in the window, from the runs themselves
+-- (percentiles do not add up across days, so they are not in the rollup).
 SELECT count(m.duration_seconds) AS runs_with_duration,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY m.duration_seconds) AS duration_p50_seconds,
-       percentile_cont(0.95) WITHIN GROUP (ORDER BY m.duration_seconds) AS duration_p95_seconds
+       percentile_cont(0.95) WITHIN GROUP (ORDER BY m.duration_seconds) AS duration_p95_seconds,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY m.queued_seconds) AS queue_p50_seconds,
+       percentile_cont(0.95) WITHIN GROUP (ORDER BY m.queued_seconds) AS queue_p95_seconds
   FROM phase4_metrics m
  WHERE m.created_at >= :from AND m.created_at < :to
    AND (CAST(:repository AS text) IS NULL OR m.repository = CAST(:repository AS text));

@@ -39,20 +39,22 @@ public class MetricsUpserter {
         List<Boolean> written = jdbc.queryForList("""
                 INSERT INTO phase4_metrics (run_id, repository, workflow_id, workflow_name, run_attempt, event, actor,
                     head_branch, head_sha, html_url, status, conclusion, run_started_at, completed_at,
-                    duration_seconds, final_failure, run_number)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?)
+                    duration_seconds, final_failure, run_number, queued_seconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?)
                 ON CONFLICT (run_id) DO UPDATE SET
                     run_attempt = EXCLUDED.run_attempt,
                     run_number = coalesce(EXCLUDED.run_number, phase4_metrics.run_number), status = EXCLUDED.status,
                     conclusion = EXCLUDED.conclusion, completed_at = EXCLUDED.completed_at,
                     duration_seconds = EXCLUDED.duration_seconds, workflow_name = EXCLUDED.workflow_name,
-                    html_url = EXCLUDED.html_url, final_failure = false, updated_at = now()
+                    html_url = EXCLUDED.html_url, final_failure = false, updated_at = now(),
+                    queued_seconds = coalesce(phase4_metrics.queued_seconds, EXCLUDED.queued_seconds)
                   WHERE phase4_metrics.run_attempt <= EXCLUDED.run_attempt
                 RETURNING (xmax = 0) AS inserted
                 """, Boolean.class, run.runId(), run.repository(), run.workflowId(),
                 sanitizer.sanitize(run.workflowName()), run.attempt(), run.event(), sanitizer.sanitize(run.actor()),
                 sanitizer.sanitize(run.headBranch()), run.headSha(), sanitizer.sanitize(run.htmlUrl()), run.status(),
-                run.conclusion(), ts(run.startedAt()), ts(run.completedAt()), run.durationSeconds(), run.runNumber());
+                run.conclusion(), ts(run.startedAt()), ts(run.completedAt()), run.durationSeconds(), run.runNumber(),
+                run.queuedSeconds());
         String action = written.isEmpty() ? "kept_later_attempt" : written.get(0) ? "inserted" : "updated";
 
         // the read-back: the row must now hold this attempt's result, or a later attempt's

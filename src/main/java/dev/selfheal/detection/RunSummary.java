@@ -6,10 +6,21 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The fields of a GitHub workflow run (REST or webhook shape) that Selfheal uses. */
+/**
+ * The fields of a GitHub workflow run (REST or webhook shape) that Selfheal uses. {@code queuedSeconds}: from
+ * GitHub's {@code created_at} to {@code run_started_at}, for a first attempt only (a re-run's created_at is the
+ * original run's, so its difference would count the earlier attempts too).
+ */
 public record RunSummary(String repository, long runId, int attempt, Long workflowId, String workflowName,
         String status, String conclusion, String htmlUrl, String actor, String event, String headBranch,
-        String headSha, Instant startedAt, Instant completedAt, Integer runNumber) {
+        String headSha, Instant startedAt, Instant completedAt, Integer runNumber, Integer queuedSeconds) {
+
+    public RunSummary(String repository, long runId, int attempt, Long workflowId, String workflowName,
+            String status, String conclusion, String htmlUrl, String actor, String event, String headBranch,
+            String headSha, Instant startedAt, Instant completedAt, Integer runNumber) {
+        this(repository, runId, attempt, workflowId, workflowName, status, conclusion, htmlUrl, actor, event,
+                headBranch, headSha, startedAt, completedAt, runNumber, null);
+    }
 
     /** Reads a {@code workflow_run} object; {@code repository} is used when the object does not name one. */
     public static RunSummary from(JsonNode run, String repository) {
@@ -18,11 +29,15 @@ public record RunSummary(String repository, long runId, int attempt, Long workfl
         }
         String repo = run.path("repository").path("full_name").asText(null);
         Instant started = instant(run, "run_started_at");
+        Instant created = instant(run, "created_at");
+        int attempt = run.path("run_attempt").asInt(1);
+        Integer queued = started != null && created != null && attempt == 1 && !started.isBefore(created)
+                ? (int) Math.min(Integer.MAX_VALUE, Duration.between(created, started).toSeconds()) : null;
         if (started == null) {
-            started = instant(run, "created_at");
+            started = created;
         }
         return new RunSummary(repo != null ? repo : repository, run.get("id").asLong(),
-                run.path("run_attempt").asInt(1),
+                attempt,
                 run.hasNonNull("workflow_id") ? run.get("workflow_id").asLong() : null,
                 run.path("name").asText(null), run.path("status").asText(null),
                 run.path("conclusion").asText(null), run.path("html_url").asText(null),
@@ -30,7 +45,7 @@ public record RunSummary(String repository, long runId, int attempt, Long workfl
                 run.path("head_branch").asText(null), run.path("head_sha").asText(null),
                 started, instant(run, "updated_at"),
                 run.path("run_number").canConvertToInt() && run.hasNonNull("run_number")
-                        ? run.get("run_number").asInt() : null);
+                        ? run.get("run_number").asInt() : null, queued);
     }
 
     /** Reads back the common fields of an outbox payload ({@link #payload()}). */

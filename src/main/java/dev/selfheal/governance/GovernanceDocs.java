@@ -186,6 +186,8 @@ public class GovernanceDocs {
                 prevDur.get("duration_p50_seconds"), false, null));
         rows.add(row("duration p95 (s)", "duration_percentiles.duration_p95_seconds", dur.get("duration_p95_seconds"),
                 prevDur.get("duration_p95_seconds"), false, null));
+        rows.add(row("queue time p95 (s)", "duration_percentiles.queue_p95_seconds", dur.get("queue_p95_seconds"),
+                prevDur.get("queue_p95_seconds"), false, null));
         rows.add(row("guard blocks", "guard_blocks.guard_blocks", queries.first("guard_blocks", window)
                 .get("guard_blocks"), queries.first("guard_blocks", previous).get("guard_blocks"), false, null));
         rows.add(row("observe mode: GitHub writes held back", "observe_would_have.writes (sum)",

@@ -48,8 +48,9 @@ class DocsGenerateWritesLinkedDocumentsTest {
                             + "grounded in " + hangar + "\",\"pattern\":\"Error: zeppelin \\\\d+ grounded\",\"id\":\"s\"}}");
                 jdbc.update("DELETE FROM phase4_event_deliveries WHERE event_id = ?", event);
             }
-            jdbc.update("INSERT INTO phase4_killswitch_log (actor, reason, target, action, condition_id) VALUES "
-                    + "('admin', 'storm drill', ?, 'stop', 'retry-storm')", target);
+            // a finished drill: an open stop row is an engaged kill switch for every service on this database
+            jdbc.update("INSERT INTO phase4_killswitch_log (actor, reason, target, action, condition_id, released_at) "
+                    + "VALUES ('admin', 'storm drill', ?, 'stop', 'retry-storm', now())", target);
             jdbc.update("INSERT INTO phase4_rollback_log (repository, workflow, mode, trigger, actor, reason, outcome, "
                     + "steps) VALUES (?, 'deploy.yml', 'dry-run', 'mbean', 'admin', 'rollback drill', 'planned', "
                     + "'[]'::jsonb)", repo);

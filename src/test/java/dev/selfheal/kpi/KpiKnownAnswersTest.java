@@ -78,9 +78,10 @@ class KpiKnownAnswersTest {
         seed.notification(repo, "github_issue", "failed", D2_10H);
 
         // 10 minutes of a stop begun before the window, 30 minutes stopped then resumed, a 10-minute suspend
-        seed.killswitch(target, "stop", Instant.parse("2001-02-09T14:50:00Z"), null);
+        // stops are released (an open stop row is an engaged kill switch for every service on this database)
+        seed.killswitch(target, "stop", Instant.parse("2001-02-09T14:50:00Z"), Instant.parse("2001-02-09T15:10:00Z"));
         seed.killswitch(target, "resume", Instant.parse("2001-02-09T15:10:00Z"), null);
-        seed.killswitch(target, "stop", D1_10H, null);
+        seed.killswitch(target, "stop", D1_10H, D1_10H.plusSeconds(1800));
         seed.killswitch(target, "resume", D1_10H.plusSeconds(1800), null);
         seed.killswitch(target, "suspend", D2_10H, D2_10H.plusSeconds(600));
 
