@@ -1,9 +1,8 @@
 package dev.selfheal.killswitch;
 
+import dev.selfheal.jmx.PlatformMBeans;
 import jakarta.annotation.PreDestroy;
-import java.lang.management.ManagementFactory;
 import javax.management.JMException;
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -24,20 +23,12 @@ public class KillSwitchJmx implements KillSwitchJmxMBean {
 
     public KillSwitchJmx(KillSwitch killSwitch) throws JMException {
         this.killSwitch = killSwitch;
-        this.name = new ObjectName(OBJECT_NAME);
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        if (server.isRegistered(name)) {
-            server.unregisterMBean(name); // a context closed without its destroy (tests start several in a JVM)
-        }
-        server.registerMBean(this, name);
+        this.name = PlatformMBeans.register(this, OBJECT_NAME);
     }
 
     @PreDestroy
     void unregister() throws JMException {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        if (server.isRegistered(name)) {
-            server.unregisterMBean(name);
-        }
+        PlatformMBeans.unregister(OBJECT_NAME);
     }
 
     @Override

@@ -1,9 +1,8 @@
 package dev.selfheal.mode;
 
+import dev.selfheal.jmx.PlatformMBeans;
 import jakarta.annotation.PreDestroy;
-import java.lang.management.ManagementFactory;
 import javax.management.JMException;
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -23,20 +22,12 @@ public class OperatingModeJmx implements OperatingModeJmxMBean {
 
     public OperatingModeJmx(OperatingMode mode) throws JMException {
         this.mode = mode;
-        this.name = new ObjectName(OBJECT_NAME);
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        if (server.isRegistered(name)) {
-            server.unregisterMBean(name);
-        }
-        server.registerMBean(this, name);
+        this.name = PlatformMBeans.register(this, OBJECT_NAME);
     }
 
     @PreDestroy
     void unregister() throws JMException {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        if (server.isRegistered(name)) {
-            server.unregisterMBean(name);
-        }
+        PlatformMBeans.unregister(OBJECT_NAME);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.selfheal.rollback;
 
+import dev.selfheal.jmx.PlatformMBeans;
 import dev.selfheal.config.SelfhealProperties;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -7,9 +8,7 @@ import java.util.regex.Pattern;
 import org.apache.camel.ProducerTemplate;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import java.lang.management.ManagementFactory;
 import javax.management.JMException;
-import javax.management.ObjectName;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
@@ -83,21 +82,12 @@ public class RollbackEngine implements RollbackEngineMBean {
 
     @PostConstruct
     void registerMBean() throws JMException {
-        ObjectName name = new ObjectName(OBJECT_NAME);
-        var jmx = ManagementFactory.getPlatformMBeanServer();
-        if (jmx.isRegistered(name)) {
-            jmx.unregisterMBean(name);
-        }
-        jmx.registerMBean(this, name);
+        PlatformMBeans.register(this, OBJECT_NAME);
     }
 
     @PreDestroy
     void unregisterMBean() throws JMException {
-        ObjectName name = new ObjectName(OBJECT_NAME);
-        var jmx = ManagementFactory.getPlatformMBeanServer();
-        if (jmx.isRegistered(name)) {
-            jmx.unregisterMBean(name);
-        }
+        PlatformMBeans.unregister(OBJECT_NAME);
     }
 
     /** Refuses a request that is malformed whatever is watched (the inbox checks its lines with it). */

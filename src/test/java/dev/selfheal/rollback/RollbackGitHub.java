@@ -122,11 +122,15 @@ final class RollbackGitHub {
         return this;
     }
 
-    /** "METHOD path[?query]" of every request to this repository's Actions API, in order. */
+    /**
+     * "METHOD path[?query]" of every request to this repository's Actions API, in order; re-run requests are left
+     * out (a rollback never re-runs: those are the retry engine's, for runs other test classes left due).
+     */
     List<String> calls() {
         // the journal lists the newest first
         List<String> calls = new java.util.ArrayList<>(wm.getAllServeEvents().stream().map(e -> e.getRequest())
                 .filter(r -> URI.create(r.getUrl()).getPath().startsWith(base))
+                .filter(r -> !URI.create(r.getUrl()).getPath().endsWith("/rerun-failed-jobs"))
                 .map(r -> r.getMethod() + " " + r.getUrl()).toList());
         java.util.Collections.reverse(calls);
         return calls;
