@@ -41,9 +41,6 @@ public class ApiClassify {
         }
         Map<String, Object> decision = ClassifyCommand.classifyLog(classifier, "api", job,
                 new ByteArrayInputStream(log));
-        in.removeHeaders("*");
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        in.setBody(sanitizer.sanitize(mapper.valueToTree(decision)).toString());
+        ApiAnswers.json(exchange, 200, sanitizer.sanitize(mapper.valueToTree(decision)).toString());
     }
 }

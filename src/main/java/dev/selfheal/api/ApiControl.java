@@ -7,7 +7,6 @@ import dev.selfheal.killswitch.KillSwitch;
 import dev.selfheal.killswitch.KillSwitchState;
 import dev.selfheal.mode.OperatingMode;
 import dev.selfheal.sanitize.Sanitizer;
-import java.io.IOException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -33,11 +32,11 @@ public class ApiControl {
         this.sanitizer = sanitizer;
     }
 
-    public void killSwitchState(Exchange exchange) throws IOException {
+    public void killSwitchState(Exchange exchange) {
         answer(exchange, 200, state(killSwitch.state()));
     }
 
-    public void killSwitchChange(Exchange exchange) throws IOException {
+    public void killSwitchChange(Exchange exchange) {
         Message in = exchange.getMessage();
         JsonNode body = ApiJsonBodies.object(in, mapper);
         String action = ApiJsonBodies.text(body, "action", 20);
@@ -57,11 +56,11 @@ public class ApiControl {
         }
     }
 
-    public void modeState(Exchange exchange) throws IOException {
+    public void modeState(Exchange exchange) {
         answer(exchange, 200, mode());
     }
 
-    public void modeChange(Exchange exchange) throws IOException {
+    public void modeChange(Exchange exchange) {
         Message in = exchange.getMessage();
         JsonNode body = ApiJsonBodies.object(in, mapper);
         String wanted = ApiJsonBodies.text(body, "mode", 20);
@@ -105,11 +104,7 @@ public class ApiControl {
         return "api key " + in.getHeader(ApiGate.KEY_ID_HEADER, String.class);
     }
 
-    private void answer(Exchange exchange, int status, JsonNode body) throws IOException {
-        Message in = exchange.getMessage();
-        in.removeHeaders("*");
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        in.setBody(mapper.writeValueAsString(sanitizer.sanitize(body)));
+    private void answer(Exchange exchange, int status, JsonNode body) {
+        ApiAnswers.json(exchange, status, sanitizer.sanitize(body).toString());
     }
 }

@@ -31,21 +31,13 @@ public class ApiKeyRequests {
         ObjectNode body = mapper.createObjectNode();
         ArrayNode items = body.putArray("items");
         keys.list().forEach(k -> items.add(json(k)));
-        answer(exchange, 200, sanitizer.sanitize(body).toString());
+        ApiAnswers.json(exchange, 200, sanitizer.sanitize(body).toString());
     }
 
     /** Body {@code {"name": "ci-dashboard", "role": "operator", "expiresInDays": 90}} (expiry optional). */
     public void create(Exchange exchange) {
         Message in = exchange.getMessage();
-        JsonNode request;
-        try {
-            request = mapper.readTree(in.getBody(String.class));
-        } catch (Exception e) {
-            throw ApiProblem.badRequest("The body must be JSON: {\"name\": ..., \"role\": ..., \"expiresInDays\": ...}.");
-        }
-        if (request == null || !request.isObject()) {
-            throw ApiProblem.badRequest("The body must be a JSON object.");
-        }
+        JsonNode request = ApiJsonBodies.object(in, mapper);
         ManagementRole role;
         try {
             role = ManagementRole.of(request.path("role").asText(""));
@@ -65,7 +57,7 @@ public class ApiKeyRequests {
         ObjectNode body = (ObjectNode) sanitizer.sanitize(json(created.key()));
         // the one answer that must carry a secret: the new key, shown this once and stored only hashed
         body.put("key", created.secret());
-        answer(exchange, 201, body.toString());
+        ApiAnswers.json(exchange, 201, body.toString());
     }
 
     public void revoke(Exchange exchange) {
@@ -94,13 +86,5 @@ public class ApiKeyRequests {
         n.put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString());
         n.put("lastUsedAt", k.lastUsedAt() == null ? null : k.lastUsedAt().toString());
         return n;
-    }
-
-    private static void answer(Exchange exchange, int status, String json) {
-        Message in = exchange.getMessage();
-        in.removeHeaders("*");
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        in.setBody(json);
     }
 }

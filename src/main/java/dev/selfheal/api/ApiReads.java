@@ -198,13 +198,9 @@ public class ApiReads {
         return out;
     }
 
-    /** The answer: sanitized JSON, and no request header echoed back. */
+    /** The answer: sanitized JSON. */
     private void answer(Exchange exchange, JsonNode body) {
-        Message in = exchange.getMessage();
-        in.removeHeaders("*");
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        in.setBody(sanitizer.sanitize(body).toString());
+        ApiAnswers.json(exchange, 200, sanitizer.sanitize(body).toString());
     }
 
     private static String resourceName(Message in) {

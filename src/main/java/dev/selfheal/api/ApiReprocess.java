@@ -83,9 +83,6 @@ public class ApiReprocess {
         answer.put("inboxFile", name);
         ArrayNode list = answer.putArray("runs");
         runs.forEach(r -> list.addObject().put("repository", r.repository()).put("runId", r.runId()));
-        in.removeHeaders("*");
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
-        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        in.setBody(sanitizer.sanitize(answer).toString());
+        ApiAnswers.json(exchange, 202, sanitizer.sanitize(answer).toString());
     }
 }

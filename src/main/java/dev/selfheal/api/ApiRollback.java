@@ -7,7 +7,6 @@ import dev.selfheal.rollback.Rollback;
 import dev.selfheal.rollback.RollbackEngine;
 import dev.selfheal.rollback.RollbackStep;
 import dev.selfheal.sanitize.Sanitizer;
-import java.io.IOException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -30,7 +29,7 @@ public class ApiRollback {
         this.sanitizer = sanitizer;
     }
 
-    public void request(Exchange exchange) throws IOException {
+    public void request(Exchange exchange) {
         Message in = exchange.getMessage();
         JsonNode body = ApiJsonBodies.object(in, mapper);
         String repository = ApiJsonBodies.text(body, "repository", 200);
@@ -53,9 +52,6 @@ public class ApiRollback {
         for (RollbackStep step : done.steps()) {
             steps.add(mapper.valueToTree(step.toMap()));
         }
-        in.removeHeaders("*");
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        in.setBody(mapper.writeValueAsString(sanitizer.sanitize(answer)));
+        ApiAnswers.json(exchange, 200, sanitizer.sanitize(answer).toString());
     }
 }
