@@ -172,6 +172,23 @@ SELECT w.decision,
  GROUP BY w.decision
  ORDER BY writes DESC, w.decision;
 
+-- name: github_budget
+-- GitHub's API budget in the window (phase4_github_budget, by when the answers came), per identity (the token, the
+-- App, or an App installation) and rate-limit resource: Selfheal's requests, how many GitHub answered 304 (a
+-- conditional request: free), how many were rate-limited, and the busiest hour: the most of one hour window's limit
+-- used (the limit minus the lowest remaining GitHub reported in it; other tools with the same identity count too),
+-- also as a share of the limit.
+SELECT identity, resource,
+       sum(requests) AS requests,
+       sum(not_modified) AS not_modified,
+       sum(rate_limited) AS rate_limited,
+       max(rate_limit - min_remaining) AS peak_hour_used,
+       round(max((rate_limit - min_remaining)::numeric / nullif(rate_limit, 0)), 4) AS peak_hour_used_share
+  FROM phase4_github_budget
+ WHERE first_seen_at >= :from AND first_seen_at < :to
+ GROUP BY identity, resource
+ ORDER BY identity, resource;
+
 -- name: killswitch_time
 -- Seconds each kill-switch target (a route) spent stopped or suspended within the window, from
 -- phase4_killswitch_log: a stop/suspend lasts until its released_at, else until the target's next logged action

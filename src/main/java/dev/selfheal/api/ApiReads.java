@@ -187,6 +187,8 @@ public class ApiReads {
         kpis.rows("window_summary", window).forEach(r -> levels.add(mapper.valueToTree(r)));
         var observe = kpi.putArray("observeWouldHave");
         kpis.rows("observe_would_have", window).forEach(r -> observe.add(mapper.valueToTree(r)));
+        var budget = kpi.putArray("githubBudget");
+        kpis.rows("github_budget", window).forEach(r -> budget.add(mapper.valueToTree(r)));
         answer(exchange, body);
     }
 

@@ -1,6 +1,7 @@
 package dev.selfheal.api;
 
 import dev.selfheal.security.EagerHeaderWriting;
+import dev.selfheal.security.ManagementChainExtension;
 import dev.selfheal.security.ManagementRole;
 import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
@@ -14,6 +15,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 /**
  * REST API v1 lives on the public port under /api/v1 (Camel's REST DSL on platform-http binds to the main
@@ -31,6 +33,13 @@ public class ApiSecurityConfiguration {
             keys.ensureBootstrap(properties.bootstrapKey());
         }
         return keys;
+    }
+
+    /** API keys also open the Observer dashboard on the management port (dashboard only). */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    ManagementChainExtension dashboardKeyLogin(ApiKeys keys) {
+        return http -> http.addFilterBefore(new DashboardKeyLogin(keys), BasicAuthenticationFilter.class);
     }
 
     @Bean

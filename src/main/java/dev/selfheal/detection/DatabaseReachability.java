@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ public class DatabaseReachability {
     private final int timeoutSeconds;
     private volatile boolean up = true;
     private volatile long checkedAt = Long.MIN_VALUE;
+    private final AtomicBoolean checking = new AtomicBoolean();
 
     public DatabaseReachability(DataSource dataSource, WebhookProperties properties) {
         this.dataSource = dataSource;
@@ -35,23 +37,31 @@ public class DatabaseReachability {
 
     public boolean reachable() {
         long now = System.nanoTime();
-        long age = now - checkedAt;
-        if (checkedAt != Long.MIN_VALUE && age < (up ? UP_FOR : DOWN_FOR)) {
+        if (checkedAt != Long.MIN_VALUE && now - checkedAt < (up ? UP_FOR : DOWN_FOR)) {
+            return up;
+        }
+        // one delivery checks; the others meanwhile go by the last answer instead of queueing behind the check
+        // (a new connection can take a while on a busy server: a burst must not wait for it in line)
+        if (checkedAt != Long.MIN_VALUE && !checking.compareAndSet(false, true)) {
             return up;
         }
         synchronized (this) {
-            if (checkedAt != Long.MIN_VALUE && System.nanoTime() - checkedAt < (up ? UP_FOR : DOWN_FOR)) {
+            try {
+                if (checkedAt != Long.MIN_VALUE && System.nanoTime() - checkedAt < (up ? UP_FOR : DOWN_FOR)) {
+                    return up;
+                }
+                boolean was = up;
+                up = check();
+                checkedAt = System.nanoTime();
+                if (was != up) {
+                    LOG.warn(up ? "Database reachable again: webhook deliveries are accepted"
+                            : "Database not reachable within {} s: webhook deliveries get 503 until it is back",
+                            timeoutSeconds);
+                }
                 return up;
+            } finally {
+                checking.set(false);
             }
-            boolean was = up;
-            up = check();
-            checkedAt = System.nanoTime();
-            if (was != up) {
-                LOG.warn(up ? "Database reachable again: webhook deliveries are accepted"
-                        : "Database not reachable within {} s: webhook deliveries get 503 until it is back",
-                        timeoutSeconds);
-            }
-            return up;
         }
     }
 

@@ -148,6 +148,8 @@ public class DetectionEvaluator {
             // each channel counts its own failed attempts (phase4_notifications), not the other channel's
             case "slack" -> failedNotifications(List.of("slack"), window);
             case "github", "github_issue" -> failedNotifications(List.of("github_issue", "github_comment"), window);
+            // the consumers that write report files (evidence, audit tickets): a full volume fails them
+            case "files" -> failedDeliveries(List.of("evidence", "audit"), window);
             default -> {
                 Long failed = jdbc.queryForObject("""
                         SELECT count(*) FROM phase4_event_deliveries
@@ -158,6 +160,15 @@ public class DetectionEvaluator {
         };
         return count >= rule.threshold() ? detail(count, rule.threshold(), count + " failed " + rule.output()
                 + " deliveries in the last " + window + " min") : null;
+    }
+
+    private long failedDeliveries(List<String> consumers, int windowMinutes) {
+        Long failed = jdbc.queryForObject("""
+                SELECT count(*) FROM phase4_event_deliveries
+                 WHERE consumer = ANY (?) AND status = 'pending' AND last_error IS NOT NULL
+                   AND due_at > now() - make_interval(mins => ?)""",
+                Long.class, consumers.toArray(String[]::new), windowMinutes);
+        return failed == null ? 0 : failed;
     }
 
     private long failedNotifications(List<String> channels, int windowMinutes) {

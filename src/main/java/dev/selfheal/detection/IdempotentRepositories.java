@@ -12,6 +12,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class IdempotentRepositories {
 
+    /** The processor name of the once-per-attempt keys (a poll's page claims them in one statement too). */
+    public static final String RUN_ATTEMPTS = "run-attempts";
+
     /** X-GitHub-Delivery ids of webhook deliveries already handled. */
     @Bean
     JdbcMessageIdRepository githubDeliveries(DataSource dataSource) {
@@ -21,7 +24,7 @@ public class IdempotentRepositories {
     /** owner/repo#run_id#run_attempt already handed to the retry engine, by webhook, poll or inbox. */
     @Bean
     JdbcMessageIdRepository runAttempts(DataSource dataSource) {
-        return repository(dataSource, "run-attempts");
+        return repository(dataSource, RUN_ATTEMPTS);
     }
 
     static JdbcMessageIdRepository repository(DataSource dataSource, String processor) {

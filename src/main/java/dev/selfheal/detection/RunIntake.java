@@ -7,8 +7,13 @@ import dev.selfheal.outbox.Outbox;
 import dev.selfheal.reports.ReportLog;
 import dev.selfheal.routes.ExchangeProperties;
 import dev.selfheal.sanitize.Sanitizer;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -66,11 +71,52 @@ public class RunIntake {
         RunSummary run = exchange.getProperty(RUN, RunSummary.class);
         MetricsUpserter.Upsert upsert = upserter.upsert(run);
         long eventId = outbox.record("run_completed", run.repository(), run.runId(), run.attempt(), run.payload());
-        reportLog.append("detection", "run " + run.key() + " " + run.workflowName() + " completed: "
-                + run.conclusion() + " (seen by " + exchange.getProperty("seenBy", "?", String.class) + "; metrics row "
-                + upsert.action() + (upsert.verified() ? ", read back" : ", READ BACK DIFFERS: " + upsert.detail())
-                + ")");
+        logRecorded(run, exchange.getProperty("seenBy", "?", String.class), upsert);
         return eventId;
+    }
+
+    /**
+     * Route step of the poll: a repository's new runs (the body, workflow_run objects) recorded together, in one
+     * transaction: the once-per-attempt keys claimed in one statement (the keys the webhook and the inbox use),
+     * the metrics rows written and read back in one statement each, and a {@code run_completed} event for each run
+     * not seen before. Returns those runs (the retry consumer evaluates the detection rules for each).
+     */
+    @Transactional
+    public List<RunSummary> recordPolled(@Body List<JsonNode> polled,
+            @ExchangeProperty(ExchangeProperties.REPOSITORY) String repository) {
+        List<RunSummary> runs = polled.stream().map(node -> RunSummary.from(node, repository)).toList();
+        if (runs.isEmpty()) {
+            return List.of();
+        }
+        String[] keys = runs.stream().map(RunSummary::key).toArray(String[]::new);
+        Set<String> claimed = new HashSet<>();
+        jdbc.query(con -> {
+            PreparedStatement ps = con.prepareStatement("INSERT INTO camel_messageprocessed (processorName, "
+                    + "messageId, createdAt) SELECT ?, k, now() FROM unnest(?::text[]) AS k "
+                    + "ON CONFLICT DO NOTHING RETURNING messageId");
+            ps.setString(1, IdempotentRepositories.RUN_ATTEMPTS);
+            ps.setArray(2, con.createArrayOf("text", keys));
+            return ps;
+        }, rs -> {
+            claimed.add(rs.getString(1));
+        });
+        List<RunSummary> fresh = runs.stream().filter(r -> claimed.remove(r.key())).toList();
+        if (fresh.isEmpty()) {
+            return List.of();
+        }
+        List<MetricsUpserter.Upsert> upserts = upserter.upsertAll(fresh);
+        for (int i = 0; i < fresh.size(); i++) {
+            RunSummary run = fresh.get(i);
+            outbox.record("run_completed", run.repository(), run.runId(), run.attempt(), run.payload());
+            logRecorded(run, "poll", upserts.get(i));
+        }
+        return fresh;
+    }
+
+    private void logRecorded(RunSummary run, String seenBy, MetricsUpserter.Upsert upsert) {
+        reportLog.append("detection", "run " + run.key() + " " + run.workflowName() + " completed: "
+                + run.conclusion() + " (seen by " + seenBy + "; metrics row " + upsert.action()
+                + (upsert.verified() ? ", read back" : ", READ BACK DIFFERS: " + upsert.detail()) + ")");
     }
 
     static Timestamp ts(Instant at) {

@@ -61,7 +61,12 @@ public class RunPoller {
         exchange.setProperty(GitHubApi.ITEMS_FIELD, "workflow_runs");
     }
 
-    /** After the list: the runs updated after the watermark, oldest first (the watermark moves in {@link #advance}). */
+    /**
+     * After the list: the runs updated at or after the watermark, oldest first (the watermark moves in
+     * {@link #advance}). At, not only after: GitHub's times have whole seconds, and a run of the watermark's second
+     * may be listed only after the poll that set it; the runs of that second already handed on are dropped by the
+     * once-per-attempt check.
+     */
     public List<JsonNode> newRuns(Exchange exchange) {
         String repository = exchange.getProperty(ExchangeProperties.REPOSITORY, String.class);
         exchange.removeProperty(NEWEST);
@@ -73,7 +78,7 @@ public class RunPoller {
         Instant watermark = watermark(repository);
         List<JsonNode> fresh = runs.stream()
                 .filter(r -> "completed".equals(r.path("status").asText()))
-                .filter(r -> updatedAt(r).isAfter(watermark))
+                .filter(r -> !updatedAt(r).isBefore(watermark))
                 .sorted(Comparator.comparing(RunPoller::updatedAt))
                 .toList();
         if (!fresh.isEmpty()) {

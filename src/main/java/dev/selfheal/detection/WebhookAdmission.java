@@ -2,6 +2,8 @@ package dev.selfheal.detection;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.config.SelfhealProperties;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +31,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * on the internet sends is refused or bounded before it is read whole, parsed or logged. In order: a JSON
  * content type (415), a declared length within {@code selfheal.webhook.max-body} (413), room in the shared
  * buffer budget (503), the raw body read within the length and time limits (413, 408), the HMAC signature over
- * those raw bytes (401), the database able to record the run (503). Only then does the route see the body,
+ * those raw bytes (401), the database able to record the run (503), fewer than {@code selfheal.webhook.max-pending}
+ * signed deliveries waiting to be recorded (503 at once, not an answer after GitHub gave up). Only then does the
+ * route see the body,
  * already in memory, so slow senders never hold Camel's threads. Refusals are logged at DEBUG with our reason
  * only, never the caller's bytes.
  */
@@ -42,6 +47,8 @@ public class WebhookAdmission extends OncePerRequestFilter {
     private final DatabaseReachability database;
     private final ObjectMapper mapper;
     private final AtomicLong buffered = new AtomicLong();
+    /** Signed deliveries handed to the route and not yet answered (queued for intake's threads or in intake). */
+    private final AtomicInteger pending = new AtomicInteger();
 
     public WebhookAdmission(SelfhealProperties properties, WebhookProperties limits, DatabaseReachability database,
             ObjectMapper mapper) {
@@ -96,9 +103,58 @@ public class WebhookAdmission extends OncePerRequestFilter {
                         + "the poll will pick the run up when Selfheal's database is back");
                 return;
             }
-            chain.doFilter(new ReadBody(request, body), response);
+            if (pending.incrementAndGet() > limits.maxPending()) {
+                pending.decrementAndGet();
+                refuse(response, 503, "busy: " + limits.maxPending() + " deliveries are waiting to be recorded; "
+                        + "try again (the poll also finds the run)");
+                return;
+            }
+            boolean listenerReleases = false;
+            try {
+                chain.doFilter(new ReadBody(request, body), response);
+                listenerReleases = releaseOnCompletion(request);
+            } finally {
+                if (!listenerReleases) {
+                    // answered here (or failed): the delivery waits no more
+                    pending.decrementAndGet();
+                }
+            }
         } finally {
             buffered.addAndGet(-body.reserved);
+        }
+    }
+
+    /**
+     * The route answers later on its own threads (an async request): the delivery counts as pending until that
+     * answer is written. True when a listener will release it; false when the answer is already written.
+     */
+    private boolean releaseOnCompletion(HttpServletRequest request) {
+        if (!request.isAsyncStarted()) {
+            return false;
+        }
+        try {
+            request.getAsyncContext().addListener(new AsyncListener() {
+                @Override
+                public void onComplete(AsyncEvent event) {
+                    pending.decrementAndGet();
+                }
+
+                // a time-out or an error is followed by onComplete
+                @Override
+                public void onTimeout(AsyncEvent event) {
+                }
+
+                @Override
+                public void onError(AsyncEvent event) {
+                }
+
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                }
+            });
+            return true;
+        } catch (IllegalStateException alreadyComplete) {
+            return false;
         }
     }
 

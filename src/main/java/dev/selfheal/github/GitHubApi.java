@@ -61,8 +61,10 @@ public class GitHubApi {
     private final GitHubHosts hosts;
 
     private final GitHubWrites writes;
+    private final GitHubBudget budget;
 
-    public GitHubApi(SelfhealProperties properties, ObjectMapper mapper, GitHubWrites writes) {
+    public GitHubApi(SelfhealProperties properties, ObjectMapper mapper, GitHubWrites writes, GitHubBudget budget) {
+        this.budget = budget;
         this.writes = writes;
         String url = properties.github().apiUrl().toString();
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -243,10 +245,25 @@ public class GitHubApi {
 
     private void recordRateLimit(Exchange exchange, Message in) {
         RateLimitStatus status = RateLimitHeaders.read(in::getHeader);
+        budget.answered(exchange, status, in.getHeader("X-RateLimit-Resource", String.class),
+                in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class), false);
         if (status != null) {
             lastRateLimit.set(status);
             exchange.setProperty(RATE_LIMIT, status);
         }
+    }
+
+    /**
+     * The call had no answer because of GitHub itself, not because it was refused: 5xx or no answer after every
+     * redelivery, or the rate limit. Trying again later can succeed; a refusal (404, 422, ...) cannot.
+     */
+    public static boolean unavailable(Exchange exchange) {
+        if (exchange.getProperty(GitHubRateLimit.LIMITED, false, Boolean.class)) {
+            return true;
+        }
+        Object failure = exchange.getProperty(GitHubDeadLetter.FAILURE);
+        return failure instanceof java.util.Map<?, ?> f
+                && ("server_error".equals(f.get("category")) || "network".equals(f.get("category")));
     }
 
     /** The call was dead-lettered or is waiting for the rate limit: there is no answer to read. */

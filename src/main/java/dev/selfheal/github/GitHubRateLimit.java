@@ -3,6 +3,7 @@ package dev.selfheal.github;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -26,6 +27,13 @@ public class GitHubRateLimit {
     private static final Logger LOG = LoggerFactory.getLogger(GitHubRateLimit.class);
 
     private final AtomicReference<Instant> pausedUntil = new AtomicReference<>(Instant.EPOCH);
+    /** The same pause on System.nanoTime(), which {@link #mayCall} goes by. */
+    private final AtomicLong pausedUntilNanos = new AtomicLong(System.nanoTime());
+    private final GitHubBudget budget;
+
+    public GitHubRateLimit(GitHubBudget budget) {
+        this.budget = budget;
+    }
 
     /** onWhen predicate of routes/error-handling.yaml. */
     public boolean isRateLimit(Exchange exchange) {
@@ -50,12 +58,17 @@ public class GitHubRateLimit {
         HttpOperationFailedException http = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
                 HttpOperationFailedException.class);
         RateLimitStatus status = statusOf(http);
+        budget.answered(exchange, status, header(http, "X-RateLimit-Resource"), http.getStatusCode(), true);
         Instant now = Instant.now();
         Instant resume = status != null && status.exhausted() ? status.resumeAt() : now.plus(DEFAULT_WAIT);
         if (resume.isBefore(now)) {
             resume = now;
         }
         pausedUntil.accumulateAndGet(resume, (a, b) -> a.isAfter(b) ? a : b);
+        // the pause itself is kept on the monotonic clock: a wall clock that jumps meanwhile does not end it early
+        // or stretch it
+        long resumeNanos = System.nanoTime() + Duration.between(now, resume).toNanos();
+        pausedUntilNanos.accumulateAndGet(resumeNanos, (a, b) -> a - b > 0 ? a : b);
         exchange.setProperty(LIMITED, true);
         exchange.setProperty(RESUME_AT, resume);
         exchange.setProperty(GitHubApi.STATUS, http.getStatusCode());
@@ -70,12 +83,16 @@ public class GitHubRateLimit {
     }
 
     public boolean mayCall() {
-        return !Instant.now().isBefore(pausedUntil.get());
+        return System.nanoTime() - pausedUntilNanos.get() >= 0;
+    }
+
+    private static String header(HttpOperationFailedException http, String name) {
+        Map<String, String> headers = http.getResponseHeaders();
+        return headers == null ? null : headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 
     private static RateLimitStatus statusOf(HttpOperationFailedException http) {
-        Map<String, String> headers = http.getResponseHeaders();
-        return headers == null ? null : RateLimitHeaders.read(name -> headers.entrySet().stream()
-                .filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(null));
+        return http.getResponseHeaders() == null ? null : RateLimitHeaders.read(name -> header(http, name));
     }
 }

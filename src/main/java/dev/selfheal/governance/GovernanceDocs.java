@@ -192,6 +192,11 @@ public class GovernanceDocs {
                 .get("guard_blocks"), queries.first("guard_blocks", previous).get("guard_blocks"), false, null));
         rows.add(row("observe mode: GitHub writes held back", "observe_would_have.writes (sum)",
                 withheld(window), withheld(previous), false, null));
+        rows.add(row("GitHub API requests", "github_budget.requests (sum)", sum("github_budget", "requests", window),
+                sum("github_budget", "requests", previous), false, null));
+        rows.add(row("GitHub rate-limited answers", "github_budget.rate_limited (sum)",
+                sum("github_budget", "rate_limited", window), sum("github_budget", "rate_limited", previous), false,
+                null));
 
         Map<String, String> v = common(window, now, dir, KPI_DOC);
         v.put("previousWindow", previous.fromDay() + " .. " + previous.toDay().minusDays(1));
@@ -372,7 +377,12 @@ public class GovernanceDocs {
 
     /** Observe mode's held-back writes in the window, all decisions together. */
     private long withheld(KpiWindow window) {
-        return queries.rows("observe_would_have", window).stream()
-                .mapToLong(r -> ((Number) r.get("writes")).longValue()).sum();
+        return sum("observe_would_have", "writes", window);
+    }
+
+    /** A column of a named query summed over its rows. */
+    private long sum(String query, String column, KpiWindow window) {
+        return queries.rows(query, window).stream().map(r -> (Number) r.get(column))
+                .mapToLong(n -> n == null ? 0 : n.longValue()).sum();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.reports.AtomicFiles;
 import dev.selfheal.reports.DayManifest;
+import dev.selfheal.reports.FileLocks;
 import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.reports.ReportLayout;
 import dev.selfheal.reports.ReportLog;
@@ -61,18 +62,20 @@ public class DaySeals {
         }
         for (Path day : days) {
             LocalDate date = LocalDate.parse(day.getFileName().toString());
-            if (date.isBefore(today) && !ReportLayout.isSealed(day)) {
-                seal(day);
+            if (date.isBefore(today) && !ReportLayout.isSealed(day) && seal(day) != null) {
                 sealed.add(date);
             }
         }
         return sealed;
     }
 
-    /** Seals one day folder (it must not be sealed yet). */
+    /** Seals one day folder; null when it was sealed already. */
     public ObjectNode seal(Path day) {
         try {
-            return doSeal(day);
+            // under the manifest's lock throughout: every write into the day takes it for its last step, so none
+            // lands half before and half after the seal; another instance may have sealed the day meanwhile
+            return FileLocks.locked(day.resolve(ReportLayout.MANIFEST),
+                    () -> ReportLayout.isSealed(day) ? null : doSeal(day));
         } catch (IOException e) {
             throw new UncheckedIOException("sealing " + day + " failed; the day stays open: " + e.getMessage(), e);
         }

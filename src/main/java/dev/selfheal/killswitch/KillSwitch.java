@@ -64,6 +64,15 @@ public class KillSwitch {
         return state.engaged();
     }
 
+    /**
+     * Engaged here, or by another instance on the same database (its open stop row): that instance stopped its own
+     * routes; this one holds back its writes until the row is released.
+     */
+    public boolean engagedAnywhere() {
+        return state.engaged() || Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM "
+                + "phase4_killswitch_log WHERE action = 'stop' AND released_at IS NULL)", Boolean.class));
+    }
+
     /** Engages the switch for a person (the API, an operator): the trigger {@code api}. */
     public KillSwitchState engage(String reason, String actor) {
         return engage("api", reason, actor, null);

@@ -7,7 +7,6 @@ import dev.selfheal.github.GitHubWrites;
 import dev.selfheal.outbox.Outbox;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.reports.ReportLog;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +77,11 @@ public class KillSwitchEffects {
                 .filter(r -> !r.getRouteId().startsWith("killswitch-")).toList();
     }
 
+    /** The ids of the routes an engage would stop now (for the dashboard). */
+    public List<String> targetRouteIds() {
+        return targetRoutes().stream().map(Route::getRouteId).sorted().toList();
+    }
+
     static boolean matches(String pattern, String id) {
         return id.matches(java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q"));
     }
@@ -96,7 +100,9 @@ public class KillSwitchEffects {
                 continue; // not ours to restore: it was not running when the switch engaged
             }
             if (r.getEndpoint() instanceof QuartzEndpoint quartz && running) {
-                quartz.pauseTrigger();
+                // paused in the shared job store (camel-quartz's own pause does nothing on a clustered store): the
+                // switch is fleet-wide, so no instance of the cluster fires it until the release resumes it
+                quartz.getComponent().getScheduler().pauseTrigger(quartz.getTriggerKey());
                 triggers.add(quartz.getTriggerKey().toString());
             } else if (s.pausedTriggers().stream().anyMatch(t -> r.getEndpoint() instanceof QuartzEndpoint q
                     && t.equals(q.getTriggerKey().toString()))) {
@@ -192,7 +198,7 @@ public class KillSwitchEffects {
             Boolean restart) {
         KillSwitchState now = killSwitch.state();
         boolean again = Boolean.TRUE.equals(restart);
-        effectsApplied = new Applied(s.id(), Instant.now());
+        effectsApplied = new Applied(s.id(), System.nanoTime());
         reportLog.append("killswitch", "kill switch " + (again ? "still ENGAGED after a restart" : "ENGAGED") + " by "
                 + s.actor() + " (trigger " + s.trigger() + (s.conditionId() == null ? "" : ", condition "
                 + s.conditionId()) + "): " + s.reason() + "; stopped routes " + now.stoppedRoutes()
@@ -205,8 +211,11 @@ public class KillSwitchEffects {
         outbox.record("killswitch", issueRepository, null, null, p);
     }
 
-    /** When the effects of which engagement were applied (in this process). */
-    private record Applied(long id, Instant at) {
+    /**
+     * When the effects of which engagement were applied (in this process), on the monotonic clock: a wall clock
+     * set back or forward meanwhile neither hastens nor delays the verification.
+     */
+    private record Applied(long id, long atNanos) {
     }
 
     private volatile Applied effectsApplied;
@@ -219,7 +228,7 @@ public class KillSwitchEffects {
         KillSwitchState s = killSwitch.state();
         Applied applied = effectsApplied;
         return s.engaged() && s.verification() == null && applied != null && applied.id() == s.id()
-                && Instant.now().isAfter(applied.at().plus(properties.verifyAfter()));
+                && System.nanoTime() - applied.atNanos() > properties.verifyAfter().toNanos();
     }
 
     /**
@@ -284,7 +293,7 @@ public class KillSwitchEffects {
                 camel.getRouteController().startRoute(id);
             }
             if (r.getEndpoint() instanceof QuartzEndpoint q && was.pausedTriggers().contains(q.getTriggerKey().toString())) {
-                q.resumeTrigger();
+                q.getComponent().getScheduler().resumeTrigger(q.getTriggerKey());
             }
             started.add(id);
         }

@@ -58,7 +58,7 @@ public class WriteGate {
         String route = exchange.getFromRouteId();
         boolean notification = route != null && (route.startsWith("notification-") || route.startsWith("audit-"));
         boolean ownCancel = exchange.getProperty(KillSwitchEffects.OWN_CANCEL, false, Boolean.class);
-        if (killSwitch.engaged() && !notification && !ownCancel) {
+        if (!notification && !ownCancel && killSwitch.engagedAnywhere()) {
             withhold(exchange, "killswitch", method, route);
             return;
         }

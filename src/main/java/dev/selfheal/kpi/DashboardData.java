@@ -1,5 +1,9 @@
 package dev.selfheal.kpi;
 
+import dev.selfheal.killswitch.KillSwitch;
+import dev.selfheal.killswitch.KillSwitchEffects;
+import dev.selfheal.killswitch.KillSwitchState;
+import dev.selfheal.mode.OperatingMode;
 import dev.selfheal.reports.ReportFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,15 +23,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the Observer dashboard shows, as one JSON-ready map: the window's KPIs and daily trend, failures by
- * category, durations, top failing workflows, unknown failures with their suggested rules, kill-switch time and
- * the state of the routes an operator stops, and today's runs with links to their evidence and audit tickets
+ * category, durations, top failing workflows, unknown failures with their suggested rules, GitHub's API budget,
+ * observe mode's held-back writes, kill-switch time, the operating mode and kill switch now and the state of the
+ * routes the switch stops, and today's runs with links to their evidence and audit tickets
  * (paths relative to the reports root). Every number comes from a named query of {@link KpiQueries}.
  */
 @Component
 public class DashboardData {
 
-    /** The routes the kill switch stops (README, "Stopping it"): their state is the service's mode. */
-    static final List<String> SWITCHED_ROUTES = List.of("retry-dispatch", "detection-poll", "detection-webhook");
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
     static final int MAX_DAYS = 90;
 
@@ -35,9 +38,16 @@ public class DashboardData {
     private final ReportFolders folders;
     private final CamelContext camel;
     private final int windowDays;
+    private final KillSwitch killSwitch;
+    private final KillSwitchEffects killSwitchEffects;
+    private final OperatingMode mode;
 
     public DashboardData(KpiQueries queries, ReportFolders folders, CamelContext camel,
-            @Value("${selfheal.kpi.window-days:7}") int windowDays) {
+            @Value("${selfheal.kpi.window-days:7}") int windowDays, KillSwitch killSwitch,
+            KillSwitchEffects killSwitchEffects, OperatingMode mode) {
+        this.killSwitch = killSwitch;
+        this.killSwitchEffects = killSwitchEffects;
+        this.mode = mode;
         this.queries = queries;
         this.folders = folders;
         this.camel = camel;
@@ -83,6 +93,8 @@ public class DashboardData {
         out.put("unknownFailures", rows("unknown_failures", window));
         out.put("killswitchTime", rows("killswitch_time", window));
         out.put("notifications", rows("notifications_by_channel", window));
+        out.put("githubBudget", rows("github_budget", window));
+        out.put("control", control());
         out.put("routes", routeStates());
         out.put("todayRuns", withEvidence(rows("runs_in_window", todayOnly), today));
         return out;
@@ -100,9 +112,28 @@ public class DashboardData {
         return out;
     }
 
+    /** The operating mode and the kill switch as they are now. */
+    private Map<String, Object> control() {
+        KillSwitchState s = killSwitch.state();
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("engaged", s.engaged());
+        if (s.engaged()) {
+            k.put("since", s.since() == null ? null : ReportFolders.utc(s.since()));
+            k.put("trigger", s.trigger());
+            k.put("reason", s.reason());
+            k.put("actor", s.actor());
+            k.put("verification", s.verification());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mode", mode.current());
+        out.put("killSwitch", k);
+        return out;
+    }
+
+    /** The routes the kill switch stops (rules file's targets) and their state now. */
     private List<Map<String, Object>> routeStates() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String id : SWITCHED_ROUTES) {
+        for (String id : killSwitchEffects.targetRouteIds()) {
             ServiceStatus status = camel.getRouteController().getRouteStatus(id);
             out.add(Map.of("route", id, "status", status == null ? "absent" : status.name()));
         }

@@ -177,10 +177,11 @@ public class GitHubIssues {
                     exchange.setProperty(ACTION, "already");
                     return;
                 }
-                // an attempt that did not finish: look for its comment before writing another
+                // an attempt that did not finish: look for its comment before writing another (its lease is
+                // judged on the database's clock, which stamped the claim)
                 Instant claimed = earlier == null ? Instant.now()
                         : ((java.sql.Timestamp) earlier.get("claimed_at")).toInstant();
-                if (claimed.isAfter(Instant.now().minus(INTENT_LEASE))) {
+                if (earlier == null || !Boolean.TRUE.equals(earlier.get("lease_over"))) {
                     exchange.setProperty(ACTION, "wait");
                     return;
                 }
@@ -251,8 +252,9 @@ public class GitHubIssues {
     }
 
     private Map<String, Object> intent(String intent) {
-        List<Map<String, Object>> rows = jdbc.queryForList("SELECT claimed_at, done_at, issue_number, link FROM "
-                + "phase4_issue_intents WHERE intent_key = ?", intent);
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT claimed_at, done_at, issue_number, link, "
+                + "claimed_at <= now() - make_interval(secs => ?) AS lease_over FROM phase4_issue_intents "
+                + "WHERE intent_key = ?", (double) INTENT_LEASE.toSeconds(), intent);
         return rows.isEmpty() ? null : rows.get(0);
     }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.sanitize.Sanitizer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -78,10 +77,20 @@ public class Outbox {
                 + "WHERE event_id = ? AND consumer = ?", eventId, consumer);
     }
 
-    /** The delivery failed this time: try again at {@code dueAt}; the error (sanitized) is kept. */
+    /**
+     * The delivery failed this time: try again at {@code dueAt}; the error (sanitized) is kept. Only the wait
+     * (from this JVM's now to {@code dueAt}) is taken: the due time is set on the database's clock, like every
+     * claim compares it, so a JVM clock that is off (or jumps) does not make an event early or late.
+     */
     public void retryAt(long eventId, String consumer, Instant dueAt, String error) {
-        jdbc.update("UPDATE phase4_event_deliveries SET due_at = ?, last_error = ? WHERE event_id = ? AND consumer = ?",
-                Timestamp.from(dueAt), sanitizer.sanitize(error), eventId, consumer);
+        retryAfter(eventId, consumer, Duration.between(Instant.now(), dueAt), error);
+    }
+
+    /** The delivery failed this time: try again after {@code wait} (the database's now + wait). */
+    public void retryAfter(long eventId, String consumer, Duration wait, String error) {
+        jdbc.update("UPDATE phase4_event_deliveries SET due_at = now() + make_interval(secs => ?), last_error = ? "
+                + "WHERE event_id = ? AND consumer = ?", Math.max(0, wait.toMillis()) / 1000.0,
+                sanitizer.sanitize(error), eventId, consumer);
     }
 
     /**
@@ -90,7 +99,7 @@ public class Outbox {
      */
     public void retryWithBackoff(Event event, String consumer, Throwable cause, Duration first, Duration max) {
         long seconds = Math.min(max.toSeconds(), first.toSeconds() << Math.min(event.attempts() - 1, 16));
-        retryAt(event.id(), consumer, Instant.now().plusSeconds(Math.max(1, seconds)),
+        retryAfter(event.id(), consumer, Duration.ofSeconds(Math.max(1, seconds)),
                 cause == null ? "unknown failure" : cause.toString());
     }
 

@@ -30,9 +30,20 @@ public class OutboxConsumers {
         this.events = events;
     }
 
+    /** Claims one trigger makes at most while its claims come back full; the next trigger takes the rest. */
+    public static final int MAX_CLAIMS_PER_TRIGGER = 10;
+
     public List<Outbox.Event> claim(String consumer) {
         OutboxConsumerProperties.Consumer c = properties.of(consumer);
         return outbox.claim(consumer, c.batchSize(), c.lease());
+    }
+
+    /**
+     * After a claim (the {@code loopIndex}-th of this trigger, from 0): a full batch means more may be due, so claim
+     * again at once instead of waiting for the next trigger, up to {@link #MAX_CLAIMS_PER_TRIGGER} claims.
+     */
+    public boolean claimAgain(String consumer, List<Outbox.Event> claimed, int loopIndex) {
+        return claimed.size() >= properties.of(consumer).batchSize() && loopIndex + 1 < MAX_CLAIMS_PER_TRIGGER;
     }
 
     /** The one failure policy: the event is due again after the consumer's back-off; nothing is lost. */

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One writer at a time per file: an in-process lock (threads) plus {@link FileChannel#lock} on a lock file
  * (other processes) placed by {@link ReportLayout#lockFileFor}. The OS drops a file lock when its process dies, so a
- * killed writer never blocks the next one.
+ * killed writer never blocks the next one. A thread may take a lock it holds again.
  */
 public final class FileLocks {
 
@@ -34,6 +34,11 @@ public final class FileLocks {
         ReentrantLock lock = LOCKS.computeIfAbsent(abs, f -> new ReentrantLock());
         lock.lock();
         try {
+            if (lock.getHoldCount() > 1) {
+                // this thread holds the file lock already (the seal writes its files under the manifest's lock);
+                // the OS lock is per process and would refuse to be taken twice
+                return work.run();
+            }
             Path lockFile = ReportLayout.lockFileFor(abs);
             Files.createDirectories(lockFile.getParent());
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

@@ -2,7 +2,6 @@ package dev.selfheal.reports;
 
 import dev.selfheal.sanitize.Sanitizer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ public class ReportLog {
 
     private final ReportFolders folders;
     private final Sanitizer sanitizer;
+    private volatile long lastFailureReported;
 
     public ReportLog(ReportFolders folders, Sanitizer sanitizer) {
         this.folders = folders;
@@ -47,7 +47,14 @@ public class ReportLog {
             // one write() of an O_APPEND file: lines from several threads or instances do not interleave
             Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + file, e);
+            // a full (or broken) volume must not stop the loop that called: the line is on the console above and
+            // the database holds the record; the day log misses it, which is said at ERROR (at most once a minute)
+            long at = System.nanoTime();
+            if (lastFailureReported == 0 || at - lastFailureReported > 60_000_000_000L) {
+                lastFailureReported = at;
+                LoggerFactory.getLogger(ReportLog.class).error("Day log {} not written ({}): its lines are only on "
+                        + "the console until the volume has room again", file, e.toString());
+            }
         }
         return file;
     }

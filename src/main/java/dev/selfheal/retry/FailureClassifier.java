@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.detection.RunSummary;
 import dev.selfheal.github.GitHubApi;
 import dev.selfheal.github.GitHubPaths;
+import dev.selfheal.github.GitHubUnavailableException;
 import dev.selfheal.policy.PolicyFiles;
 import dev.selfheal.policy.RetryPolicy;
 import dev.selfheal.routes.ExchangeProperties;
@@ -143,6 +144,28 @@ public class FailureClassifier {
         }
         exchange.setProperty(CHECK_RUN_ID, checkRun);
         exchange.setProperty(GitHubApi.PATH, GitHubPaths.checkRunAnnotations(repository, checkRun));
+    }
+
+    /** How many times the retry consumer takes a run again because GitHub could not answer its classification. */
+    static final int WAITS_FOR_GITHUB = 8;
+
+    /**
+     * Route step after each GitHub call of the classification: when GitHub itself could not answer (a 5xx storm
+     * outlasting the redeliveries, no answer, the rate limit), the run is not classified on what is missing (it
+     * would be "unknown", a final failure never re-run): the evaluation stops and the retry consumer takes the
+     * run again after its back-off. A refusal (a lost runner's log is 404) is an answer and goes on. After
+     * {@link #WAITS_FOR_GITHUB} tries (about 20 minutes with the shipped back-off) the run is classified on what
+     * there is, so a run GitHub never answers for does not come back forever.
+     */
+    public void requireAnswer(Exchange exchange) {
+        dev.selfheal.outbox.Outbox.Event event = exchange.getProperty(ExchangeProperties.OUTBOX_EVENT,
+                dev.selfheal.outbox.Outbox.Event.class);
+        boolean mayWait = event == null || event.attempts() < WAITS_FOR_GITHUB;
+        if (mayWait && GitHubApi.unavailable(exchange)) {
+            throw new GitHubUnavailableException("GitHub did not answer " + exchange.getProperty(GitHubApi.PATH)
+                    + " (server error, no answer or rate limit): run " + exchange.getProperty(ExchangeProperties.RUN_ID)
+                    + " is classified later");
+        }
     }
 
     /** Route step: the annotations listed (the body; anything else = none could be read) go into the scan. */

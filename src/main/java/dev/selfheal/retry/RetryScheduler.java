@@ -10,7 +10,7 @@ import dev.selfheal.risk.RiskLevels;
 import dev.selfheal.routes.ExchangeProperties;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -93,15 +93,17 @@ public class RetryScheduler {
 
     private boolean schedule(RunSummary run, Classification c, int attempt) {
         Duration wait = policy.backoffBefore(attempt);
-        Instant due = Instant.now().plus(wait);
-        int inserted = jdbc.update("""
+        // the due time is the database's now + the back-off: the dispatcher compares it with the database's now,
+        // so the JVM's clock (off, or jumping) never makes a re-run early or late
+        List<Timestamp> due = jdbc.queryForList("""
                 INSERT INTO phase4_retry_history (original_run_id, repository, attempt, category, reason,
                     evidence, interval_seconds, due_at, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')
-                ON CONFLICT (original_run_id, attempt) DO NOTHING""",
+                VALUES (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), 'pending')
+                ON CONFLICT (original_run_id, attempt) DO NOTHING
+                RETURNING due_at""", Timestamp.class,
                 run.runId(), run.repository(), attempt, c.category(), c.matchedLine(), c.evidence(),
-                wait.toMillis() / 1000.0, Timestamp.from(due));
-        if (inserted == 0) {
+                wait.toMillis() / 1000.0, wait.toMillis() / 1000.0);
+        if (due.isEmpty()) {
             return false;
         }
         Map<String, Object> payload = run.payload();
@@ -110,18 +112,31 @@ public class RetryScheduler {
         payload.put("ruleId", c.ruleId());
         payload.put("evidence", c.evidence());
         payload.put("intervalSeconds", wait.toMillis() / 1000.0);
-        payload.put("dueAt", due.toString());
+        payload.put("dueAt", due.get(0).toInstant().toString());
         outbox.record("retry_scheduled", run.repository(), run.runId(), run.attempt(), payload);
         reportLog.append("retry", "run " + run.key() + " re-run " + attempt + "/" + policy.maxAttemptsFor(c.category())
                 + " scheduled in " + wait.toMillis() / 1000.0 + " s (" + c.category() + ")");
         return true;
     }
 
-    /** Final failure: the run stays failed; notification, audit and the rollback trigger take it from here. */
+    /**
+     * Final failure: the run stays failed; notification, audit and the rollback trigger take it from here. Declared
+     * once per attempt: a run evaluated again (its consumer's lease ran out after the work, before the event was
+     * marked done) finds the flag set and adds nothing. The flag is set and tested in one statement, whose row
+     * lock makes a concurrent second evaluation wait and then find it set.
+     */
+    @Transactional
     public void declareFinal(RunSummary run, Classification c, int retriesDone, String reason) {
-        jdbc.update("UPDATE phase4_metrics SET final_failure = true, failure_category = ?, risk_level = ?, "
-                + "retry_count = ?, updated_at = now() WHERE run_id = ?", c.category(), finalRisk(c, retriesDone),
-                retriesDone, run.runId());
+        int flagged = jdbc.update("UPDATE phase4_metrics SET final_failure = true, failure_category = ?, "
+                + "risk_level = ?, retry_count = ?, updated_at = now() WHERE run_id = ? AND NOT final_failure",
+                c.category(), finalRisk(c, retriesDone), retriesDone, run.runId());
+        if (flagged == 0 && Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM phase4_metrics WHERE run_id = ? AND final_failure)", Boolean.class,
+                run.runId()))) {
+            reportLog.append("retry", "run " + run.key() + " final failure was declared already; not again ("
+                    + reason + ")");
+            return;
+        }
         Map<String, Object> payload = run.payload();
         payload.putAll(c.payload());
         payload.put("risk", finalRisk(c, retriesDone));

@@ -4,6 +4,7 @@ import static org.springframework.security.config.Customizer.withDefaults;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -23,12 +24,19 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * Two planes. The management port ({@code management.server.port}, 8081 on 127.0.0.1 by default) serves
  * actuator, Hawtio and Jolokia behind a login (form or HTTP Basic; roles viewer, operator, admin from
- * {@code management_users}); only the health probes are open. The public port serves what must face the
+ * {@code management_users}); only the health probes are open. The Observer dashboard also takes an API key
+ * (any role), which opens the dashboard only. The public port serves what must face the
  * internet: {@code POST /webhooks/github} (authenticated by its HMAC signature, not a login) and nothing else.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 public class ManagementSecurityConfiguration {
+
+    /**
+     * The role of a dashboard-only login (an API key presented at /dashboard): it opens the dashboard and its
+     * data, and nothing else on the management port.
+     */
+    public static final String DASHBOARD_ROLE = "DASHBOARD";
 
     /** The management server's actual port, known once it has started (0 in tests means a random one). */
     private final AtomicInteger managementPort = new AtomicInteger(-1);
@@ -72,12 +80,15 @@ public class ManagementSecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain managementChain(HttpSecurity http, ManagementProperties properties) throws Exception {
+    SecurityFilterChain managementChain(HttpSecurity http, ManagementProperties properties,
+            ObjectProvider<ManagementChainExtension> extensions) throws Exception {
         http.securityMatcher(managementRequests())
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
                         .permitAll()
-                        .requestMatchers("/login", "/logout", "/error").permitAll()
+                        .requestMatchers("/login", "/logout", "/error", "/dashboard/key").permitAll()
+                        .requestMatchers("/dashboard", "/dashboard/", "/dashboard/**")
+                        .hasAnyRole(ManagementRole.VIEWER.name(), DASHBOARD_ROLE)
                         .anyRequest().hasRole(ManagementRole.VIEWER.name()))
                 .formLogin(f -> f.defaultSuccessUrl("/actuator/hawtio/", false))
                 .httpBasic(withDefaults())
@@ -85,6 +96,9 @@ public class ManagementSecurityConfiguration {
                 // POSTs to Jolokia need no CSRF token
                 .csrf(c -> c.disable())
                 .addFilterBefore(new ManagementOriginGuard(properties.allowedOrigins()), BasicAuthenticationFilter.class);
+        for (ManagementChainExtension extension : extensions.orderedStream().toList()) {
+            extension.extend(http);
+        }
         // the same origins for Jolokia's CORS answers (Jolokia creates its restrictor by class name)
         ManagementJolokiaRestrictor.allowOrigins(properties.allowedOrigins());
         return http.build();

@@ -41,6 +41,10 @@ class ApiKpiAnswersTheKpiDefinitionsTest {
         ApiCalls api = new ApiCalls(port);
         String viewer = keys.create("kpi-viewer", ManagementRole.VIEWER, null, "test").secret();
 
+        String identity = "installation:api-kpi-" + System.nanoTime();
+        jdbc.update("INSERT INTO phase4_github_budget (identity, resource, window_reset, rate_limit, min_remaining, "
+                + "requests, not_modified, rate_limited, first_seen_at, last_seen_at) VALUES (?, 'core', now() + "
+                + "interval '1 hour', 5000, 4900, 7, 3, 0, now(), now())", identity);
         HttpResponse<String> answer = api.get("/api/v1/kpi", viewer);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         JsonNode kpi = new ObjectMapper().readTree(answer.body()).path("kpi");
@@ -53,6 +57,15 @@ class ApiKpiAnswersTheKpiDefinitionsTest {
         }
         assertThat(mine).as("the repository's level in " + kpi).isNotNull();
         assertThat(mine.path("runs").asInt()).isEqualTo(4);
+        JsonNode budget = null;
+        for (JsonNode row : kpi.path("githubBudget")) {
+            if (identity.equals(row.path("identity").asText())) {
+                budget = row;
+            }
+        }
+        assertThat(budget).as("the budget row in " + kpi).isNotNull();
+        assertThat(budget.path("requests").asInt()).isEqualTo(7);
+        assertThat(budget.path("peak_hour_used").asInt()).isEqualTo(100);
 
         assertThat(api.get("/api/v1/kpi?from=2026-11-20&to=2026-11-10", viewer).statusCode()).isEqualTo(400);
     }

@@ -53,21 +53,13 @@ public final class CoreLoopBenchmark {
         WireMockServer github = new WireMockServer(wireMockConfig().dynamicPort().asynchronousResponseEnabled(true));
         github.start();
         ExternalPostgres.ensureDatabase();
-        Path config = TestPolicies.fast();
         // back-off excluded: the first re-run is due 1 ms after the failure is classified
-        TestPolicies.edit(config, "phase4-retry-policy.json",
-                p -> ((ObjectNode) p.path("run").path("backoff")).put("initialSeconds", 0.001));
+        Path config = TestPolicies.fastWithoutBackoff();
         List<String> repos = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             repos.add("bench-org/repo-" + i);
         }
-        ConfigurableApplicationContext app = new SpringApplicationBuilder(SelfhealApplication.class)
-                .profiles("test").run("--server.port=0", "--spring.datasource.url=" + ExternalPostgres.jdbcUrl(),
-                        "--spring.datasource.username=postgres", "--selfheal.github.api-url=" + github.baseUrl(),
-                        "--selfheal.config-dir=" + config, "--selfheal.github.webhook-secret=" + GitHubStandIn.SECRET,
-                        "--selfheal.github.repositories=" + GitHubStandIn.REPO + "," + String.join(",", repos),
-                        "--selfheal.retry.dispatch-period-ms=20", "--logging.level.root=WARN",
-                        "--logging.level.dev.selfheal=WARN");
+        ConfigurableApplicationContext app = startService(github, config, repos);
         try {
             webhookToRerun(app, github, runs);
             idlePoll(app, github, repos);
@@ -77,44 +69,33 @@ public final class CoreLoopBenchmark {
         }
     }
 
+    /**
+     * The service in the test profile against the machine's PostgreSQL and this GitHub stand-in, watching
+     * {@link GitHubStandIn#REPO} and {@code repos}, dispatch tick 20 ms, logging warnings only.
+     */
+    static ConfigurableApplicationContext startService(WireMockServer github, Path config, List<String> repos) {
+        return new SpringApplicationBuilder(SelfhealApplication.class)
+                .profiles("test").run("--server.port=0", "--spring.datasource.url=" + ExternalPostgres.jdbcUrl(),
+                        "--spring.datasource.username=postgres", "--selfheal.github.api-url=" + github.baseUrl(),
+                        "--selfheal.config-dir=" + config, "--selfheal.github.webhook-secret=" + GitHubStandIn.SECRET,
+                        "--selfheal.github.repositories=" + GitHubStandIn.REPO + "," + String.join(",", repos),
+                        "--selfheal.retry.dispatch-period-ms=20", "--logging.level.root=WARN",
+                        "--logging.level.dev.selfheal=WARN");
+    }
+
     static void webhookToRerun(ConfigurableApplicationContext app, WireMockServer github, int runs) throws Exception {
         int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
-        String base = "/repos/" + GitHubStandIn.REPO + "/actions";
         Instant t = Instant.now();
-        ObjectNode job = GitHubFixtures.workflowJob(github.baseUrl(), GitHubStandIn.REPO, 1, 1, 1, "build", "failure",
-                t.minusSeconds(60), t);
-        github.stubFor(get(urlPathMatching(base + "/runs/\\d+/attempts/1/jobs"))
-                .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.jobsPage(job)))));
-        github.stubFor(get(urlPathEqualTo(GitHubStandIn.annotationsPath(1)))
-                .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.annotations()))));
-        github.stubFor(get(urlPathEqualTo(base + "/jobs/1/logs")).willReturn(aResponse().withStatus(302)
-                .withHeader("Location", github.baseUrl() + "/blobs/job-1")));
-        github.stubFor(get(urlPathEqualTo("/blobs/job-1")).willReturn(aResponse().withStatus(200)
-                .withBody(GitHubStandIn.timestamped("Run build\n" + GitHubStandIn.RUNNER_LOST))));
-        github.stubFor(post(urlPathMatching(base + "/runs/\\d+/rerun-failed-jobs"))
-                .willReturn(aResponse().withStatus(201)));
+        stubTransientFailure(github, t);
         Map<Long, Long> sentAt = new ConcurrentHashMap<>();
-        Map<Long, Long> rerunAt = new ConcurrentHashMap<>();
-        github.addMockServiceRequestListener((request, response) -> {
-            if (request.getMethod().getName().equals("POST") && request.getUrl().endsWith("/rerun-failed-jobs")) {
-                String[] parts = request.getUrl().split("/");
-                rerunAt.putIfAbsent(Long.parseLong(parts[parts.length - 2]), System.nanoTime());
-            }
-        });
+        Map<Long, Long> rerunAt = recordReruns(github);
         GitHubStandIn standIn = new GitHubStandIn(null);
         long first = System.currentTimeMillis() * 10;
         // warm-up: 50 runs not counted
         for (int i = 0; i < runs + 50; i++) {
             long runId = first + i;
-            ObjectNode run = GitHubFixtures.workflowRun(github.baseUrl(), GitHubStandIn.REPO, runId, 1, 77, "CI",
-                    "failure", t.minusSeconds(60), t);
-            String body = GitHubStandIn.workflowRunEvent(run);
             long start = System.nanoTime();
-            int status = standIn.deliver(port, "workflow_run", body, GitHubStandIn.sign(body, GitHubStandIn.SECRET),
-                    "bench-" + runId).statusCode();
-            if (status != 202) {
-                throw new IllegalStateException("webhook answered " + status);
-            }
+            deliverFailure(standIn, port, github, runId, t);
             if (i >= 50) {
                 sentAt.put(runId, start);
             }
@@ -135,6 +116,37 @@ public final class CoreLoopBenchmark {
         System.out.printf("webhook -> rerun-failed-jobs (back-off excluded), %d of %d runs: median %.1f ms, "
                         + "p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", ms.size(), sentAt.size(), pct(ms, 50),
                 pct(ms, 90), pct(ms, 99), ms.get(ms.size() - 1));
+    }
+
+    /** Every run lost its runner (the shared stand-in stubs) and GitHub accepts every re-run. */
+    static void stubTransientFailure(WireMockServer github, Instant t) {
+        GitHubStandIn.stubEveryRunLosesItsRunner(github, github.baseUrl(), GitHubStandIn.REPO, 1);
+        github.stubFor(post(urlPathMatching("/repos/" + GitHubStandIn.REPO + "/actions/runs/\\d+/rerun-failed-jobs"))
+                .willReturn(aResponse().withStatus(201)));
+    }
+
+    /** Run id to the time (nanoTime) its first rerun-failed-jobs request reached the stand-in. */
+    static Map<Long, Long> recordReruns(WireMockServer github) {
+        Map<Long, Long> rerunAt = new ConcurrentHashMap<>();
+        github.addMockServiceRequestListener((request, response) -> {
+            if (request.getMethod().getName().equals("POST") && request.getUrl().endsWith("/rerun-failed-jobs")) {
+                String[] parts = request.getUrl().split("/");
+                rerunAt.putIfAbsent(Long.parseLong(parts[parts.length - 2]), System.nanoTime());
+            }
+        });
+        return rerunAt;
+    }
+
+    /** One signed workflow_run delivery of a failed run; anything but 202 ends the benchmark. */
+    static void deliverFailure(GitHubStandIn standIn, int port, WireMockServer github, long runId, Instant t) {
+        ObjectNode run = GitHubFixtures.workflowRun(github.baseUrl(), GitHubStandIn.REPO, runId, 1, 77, "CI",
+                "failure", t.minusSeconds(60), t);
+        String body = GitHubStandIn.workflowRunEvent(run);
+        int status = standIn.deliver(port, "workflow_run", body, GitHubStandIn.sign(body, GitHubStandIn.SECRET),
+                "bench-" + runId).statusCode();
+        if (status != 202) {
+            throw new IllegalStateException("webhook answered " + status);
+        }
     }
 
     static void idlePoll(ConfigurableApplicationContext app, WireMockServer github, List<String> repos) {

@@ -35,6 +35,9 @@ class DailyDashboardCopyIsSelfContainedTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         seed.run(repo, "nightly", now.minusSeconds(30), 2, "success", "timeout", 1, now, false, 400);
         seed.run(repo, "nightly", now.minusSeconds(20), 1, "failure", "unknown", 0, null, true, 500);
+        jdbc.update("INSERT INTO phase4_withheld_writes (withheld_by, method, path, decision, route, repository) "
+                + "VALUES ('observe', 'POST', '/repos/' || ? || '/actions/runs/1/rerun-failed-jobs', 'would re-run', "
+                + "'retry-dispatch', ?)", repo, repo);
         rollup.refresh();
 
         Path html = snapshot.writeDaily();
@@ -53,7 +56,7 @@ class DailyDashboardCopyIsSelfContainedTest {
             chromium.driver.get(html.toUri().toString());
             chromium.awaitRendered();
             Map<String, Map<String, Object>> charts = chromium.charts();
-            assertThat(charts).hasSize(5);
+            assertThat(charts).hasSize(6);
             charts.forEach((id, c) -> assertThat(((Number) c.get("points")).intValue()).as(id).isPositive());
             assertThat(String.join("\n", chromium.texts("#runs tr"))).contains(repo);
         }

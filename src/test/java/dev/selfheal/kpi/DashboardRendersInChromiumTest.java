@@ -33,6 +33,10 @@ class DashboardRendersInChromiumTest {
     KpiRollup rollup;
     @Autowired
     ManagementUsers users;
+    @Autowired
+    dev.selfheal.mode.OperatingMode mode;
+    @Autowired
+    dev.selfheal.killswitch.KillSwitch killSwitch;
     @LocalManagementPort
     int managementPort;
 
@@ -55,6 +59,14 @@ class DashboardRendersInChromiumTest {
         Long event = jdbc.queryForObject("SELECT id FROM phase4_events WHERE run_id = ?", Long.class, broken);
         jdbc.update("INSERT INTO phase4_audit_tickets (event_id, ticket_id, json_path, md_path, risk_level) VALUES "
                 + "(?, 't1', 'day/audit_tickets/t1.json', 'day/audit_tickets/t1.md', 'high')", event);
+        jdbc.update("INSERT INTO phase4_withheld_writes (withheld_by, method, path, decision, route, repository, "
+                + "run_id) VALUES ('observe', 'POST', '/repos/' || ? || '/actions/runs/' || ? || '/rerun-failed-jobs', "
+                + "'would re-run', 'retry-dispatch', ?, ?)", repo, broken, repo, broken);
+        jdbc.update("INSERT INTO phase4_github_budget (identity, resource, window_reset, rate_limit, min_remaining, "
+                + "requests, not_modified, rate_limited, first_seen_at, last_seen_at) VALUES (?, 'core', ?, 5000, "
+                + "4000, 42, 40, 0, ?, ?) ON CONFLICT DO NOTHING", "installation:" + repo, java.sql.Timestamp.from(
+                now.plusSeconds(3600)), java.sql.Timestamp.from(now.minusSeconds(30)),
+                java.sql.Timestamp.from(now.minusSeconds(20)));
         rollup.refresh();
         users.save("kpi-viewer", "viewer-password-123", ManagementRole.VIEWER);
 
@@ -76,7 +88,7 @@ class DashboardRendersInChromiumTest {
 
             Map<String, Map<String, Object>> charts = chromium.charts();
             assertThat(charts).containsOnlyKeys("chart-trend", "chart-categories", "chart-durations", "chart-mttr",
-                    "chart-top");
+                    "chart-top", "chart-observe");
             charts.forEach((id, c) -> assertThat(((Number) c.get("points")).intValue()).as(id).isPositive());
             assertThat(charts.get("chart-trend").get("labels")).asList().hasSize(2);
             assertThat(charts.get("chart-categories").get("labels")).asList()
@@ -90,6 +102,11 @@ class DashboardRendersInChromiumTest {
             assertThat(String.join("\n", chromium.texts("#unknown tr"))).contains("Error: quota <n> exceeded",
                     "Error: quota \\d+ exceeded");
             assertThat(String.join("\n", chromium.texts("#routes tr"))).contains("retry-dispatch");
+            assertThat(charts.get("chart-observe").get("labels")).asList().containsExactly("would re-run");
+            assertThat(String.join("\n", chromium.texts("#observe tr"))).contains("would re-run");
+            assertThat(String.join("\n", chromium.texts("#control p"))).contains("Mode: " + mode.current(),
+                    killSwitch.engaged() ? "Kill switch ENGAGED" : "Kill switch released");
+            assertThat(String.join("\n", chromium.texts("#budget tr"))).contains("installation:" + repo, "1000 (20.0 %)");
         }
     }
 }

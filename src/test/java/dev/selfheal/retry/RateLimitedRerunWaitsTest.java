@@ -51,11 +51,7 @@ class RateLimitedRerunWaitsTest extends CoreLoopTest {
     void tooManyRequestsWaitsRetryAfterThenProceeds() {
         long runId = newRunId();
         String path = GitHubStandIn.rerunPath(runId);
-        github.stubRerun(post(urlPathEqualTo(path)).inScenario("429").whenScenarioStateIs(STARTED)
-                .willSetStateTo("later").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
-                        .withBody("{\"message\":\"You have exceeded a secondary rate limit.\"}")));
-        github.stubRerun(post(urlPathEqualTo(path)).inScenario("429").whenScenarioStateIs("later")
-                .willReturn(aResponse().withStatus(201)));
+        github.stubRerunWaitThenAccept(runId, 429, 1, "You have exceeded a secondary rate limit.");
 
         github.deliverRun(port, github.stubAttempt(runId, 1, "failure", GitHubStandIn.RUNNER_LOST));
 

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
@@ -95,6 +96,26 @@ public final class GitHubStandIn {
                 .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.annotations(items)))));
     }
 
+    /**
+     * Every first attempt of {@code repository} has one failed job ({@code jobId}) without annotations whose log ends
+     * with a lost runner (retryable), whatever the run id: for load, where stubs per run would be too many.
+     */
+    public static void stubEveryRunLosesItsRunner(com.github.tomakehurst.wiremock.junit.Stubbing wm, String apiUrl,
+            String repository, long jobId) {
+        java.time.Instant t = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String actions = "/repos/" + repository + "/actions";
+        ObjectNode job = GitHubFixtures.workflowJob(apiUrl, repository, 1, 1, jobId, "build", "failure",
+                t.minusSeconds(60), t);
+        wm.stubFor(get(urlPathMatching(actions + "/runs/\\d+/attempts/1/jobs"))
+                .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.jobsPage(job)))));
+        wm.stubFor(get(urlPathEqualTo("/repos/" + repository + "/check-runs/" + jobId + "/annotations"))
+                .willReturn(okJson(GitHubFixtures.json(GitHubFixtures.annotations()))));
+        wm.stubFor(get(urlPathEqualTo(actions + "/jobs/" + jobId + "/logs")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", apiUrl + "/blobs/job-" + jobId)));
+        wm.stubFor(get(urlPathEqualTo("/blobs/job-" + jobId)).willReturn(aResponse().withStatus(200)
+                .withBody(timestamped("Run build\n" + RUNNER_LOST))));
+    }
+
     public static String annotationsPath(long checkRunId) {
         return "/repos/" + REPO + "/check-runs/" + checkRunId + "/annotations";
     }
@@ -114,6 +135,22 @@ public final class GitHubStandIn {
 
     public void stubRerunAccepted() {
         wm.stubFor(post(urlPathMatching("/repos/" + REPO + "/actions/runs/\\d+/rerun-failed-jobs")).atPriority(10)
+                .willReturn(aResponse().withStatus(201)));
+    }
+
+    /**
+     * The run's re-run POST is first answered {@code status} with {@code Retry-After} (a rate limit: 429, or 403 for
+     * GitHub's secondary limit) and {@code message}, then accepted (201).
+     */
+    public void stubRerunWaitThenAccept(long runId, int status, int retryAfterSeconds, String message) {
+        String path = rerunPath(runId);
+        String scenario = "wait-" + runId;
+        wm.stubFor(post(urlPathEqualTo(path)).atPriority(1).inScenario(scenario).whenScenarioStateIs(STARTED)
+                .willSetStateTo("later").willReturn(aResponse().withStatus(status)
+                        .withHeader("Retry-After", String.valueOf(retryAfterSeconds))
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"message\":\"" + message + "\"}")));
+        wm.stubFor(post(urlPathEqualTo(path)).atPriority(1).inScenario(scenario).whenScenarioStateIs("later")
                 .willReturn(aResponse().withStatus(201)));
     }
 

@@ -52,6 +52,14 @@ public final class TestPolicies {
         return dir;
     }
 
+    /** {@link #fast()} with the back-off left out: the first re-run is due 1 ms after the failure is classified. */
+    public static Path fastWithoutBackoff() {
+        Path dir = fast();
+        edit(dir, "phase4-retry-policy.json",
+                policy -> ((ObjectNode) policy.path("run").path("backoff")).put("initialSeconds", 0.001));
+        return dir;
+    }
+
     /**
      * {@link #fast()} with a failed HTTP call redelivered once, after 10 ms: a notification test with GitHub down
      * goes through its delivery rounds in milliseconds.

@@ -1,0 +1,42 @@
+package dev.selfheal.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.selfheal.test.CoreLoopTest;
+import dev.selfheal.test.GitHubStandIn;
+import java.util.Collections;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A completed run evaluated a second time (its consumer's lease ran out while the evaluation was done but not yet
+ * marked done: an instance killed, or a very slow one) is classified again, but its final failure is declared
+ * once: one event, so one Slack message, one issue and one audit ticket.
+ */
+class FinalFailureEvaluatedAgainIsDeclaredOnceTest extends CoreLoopTest {
+
+    @Test
+    void aSecondEvaluationOfAFinalFailureDeclaresNothingNew() {
+        long runId = newRunId();
+        github.stubRerunAccepted();
+        var run = github.stubAttempt(runId, 1, "failure", GitHubStandIn.TESTS_FAILED);
+        github.deliverRun(port, run);
+        eventually(() -> events(runId), e -> e.contains("final_failure"));
+
+        // the retry consumer's delivery of run_completed comes due again, as after a lease that ran out
+        int reopened = jdbc.update("""
+                UPDATE phase4_event_deliveries d SET status = 'pending', due_at = now(), done_at = NULL
+                  FROM phase4_events e
+                 WHERE e.id = d.event_id AND d.consumer = 'retry' AND e.run_id = ? AND e.event_type = 'run_completed'
+                """, runId);
+        assertThat(reopened).isEqualTo(1);
+
+        // the second evaluation is over once its delivery is marked done again
+        eventually(() -> jdbc.queryForObject("""
+                SELECT d.status = 'done' AND d.attempts = 2 FROM phase4_event_deliveries d JOIN phase4_events e
+                    ON e.id = d.event_id WHERE d.consumer = 'retry' AND e.run_id = ? AND e.event_type = 'run_completed'
+                """, Boolean.class, runId), Boolean.TRUE::equals);
+        assertThat(Collections.frequency(events(runId), "failure_classified")).isEqualTo(2);
+        assertThat(Collections.frequency(events(runId), "final_failure")).isEqualTo(1);
+        assertThat(metrics(runId)).containsEntry("final_failure", true);
+    }
+}
