@@ -69,6 +69,11 @@ public class RetryScheduler {
         jdbc.update("UPDATE phase4_retry_history SET status = 'failed', completed_at = now(), result = ? "
                 + "WHERE original_run_id = ? AND status = 'sent' AND attempt < ?", c.category(), run.runId(),
                 run.attempt());
+        if (alreadyReRun(run)) {
+            reportLog.append("retry", "run " + run.key() + " attempt " + run.attempt() + " evaluated again after its "
+                    + "re-run went out: nothing new scheduled");
+            return "already-rerun";
+        }
         int retriesDone = retriesDone(run);
         String decision;
         if (!c.retryable()) {
@@ -82,6 +87,17 @@ public class RetryScheduler {
             decision = schedule(run, c, retriesDone + 1) ? "scheduled" : "already-scheduled";
         }
         return decision;
+    }
+
+    /**
+     * This attempt was re-run already: an evaluation of it repeated (its consumer's lease ran out between the
+     * work and marking it done) finds our re-run of it, or a later one, on its way or settled. Counting that
+     * re-run as one done would schedule a second re-run of the same attempt.
+     */
+    boolean alreadyReRun(RunSummary run) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM phase4_retry_history WHERE "
+                + "original_run_id = ? AND attempt >= ? AND status IN ('sending', 'sent', 'succeeded', 'failed'))",
+                Boolean.class, run.runId(), run.attempt()));
     }
 
     /** Re-runs done for this run: GitHub's attempt count and our history agree unless a person re-ran it too. */

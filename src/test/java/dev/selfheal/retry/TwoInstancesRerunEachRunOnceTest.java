@@ -234,6 +234,9 @@ class TwoInstancesRerunEachRunOnceTest {
         assertThat(finalFailures).allSatisfy(id -> assertThat(reruns.get(id)).as("a failing test is not re-run")
                 .isNull());
         assertThat(rows("SELECT status, count(*) FROM phase4_retry_history WHERE repository = ? GROUP BY status", REPO))
+                .as("re-run rows by status; those not sent: %s", JDBC.queryForList("SELECT original_run_id, attempt, "
+                        + "status, http_status, result, created_at, due_at, requested_at, now() AS now FROM "
+                        + "phase4_retry_history WHERE repository = ? AND status <> 'sent'", REPO))
                 .containsExactly(Map.entry("sent", (long) transientRuns.size()));
         for (long id : finalFailures) {
             assertThat(count("SELECT count(*) FROM phase4_events WHERE run_id = ? AND repository = ? "
