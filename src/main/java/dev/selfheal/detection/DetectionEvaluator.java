@@ -22,8 +22,9 @@ import org.springframework.stereotype.Component;
  * The rules of {@code phase4-detection-rules.json}, evaluated when a run comes in and when a run fails for good:
  * failure rate over a window, consecutive final failures of a workflow (the rollback trigger), a run slower than
  * a multiple of the workflow's recent p95, and failures of our own outputs. A detection is an event (database),
- * a line in {@code logs/detection_log_YYYYMMDD.log}, and its action; the same rule does not fire again for the
- * same workflow within its window. When a rule that fired holds no more, one "back to normal" detection (status
+ * a line in {@code logs/detection_log_YYYYMMDD.log}, and its action; the same rule does not fire again within
+ * its window for what it is about (a workflow or a repository: {@link #perWorkflow}). When a rule
+ * that fired holds no more, one "back to normal" detection (status
  * {@code normal}) is recorded: a change of the problem's state, so it is notified once.
  */
 @Component("detectionEvaluator")
@@ -180,14 +181,21 @@ public class DetectionEvaluator {
         return failed == null ? 0 : failed;
     }
 
-    /** Whether the rule's last detection here (per workflow for the per-workflow rules) is not back to normal. */
+    /**
+     * Whether one detection (and one notification) stands for a workflow (consecutive failures, slow runs) or for
+     * the repository (its failure rate, whichever workflow's run showed it; our own outputs failing).
+     */
+    static boolean perWorkflow(DetectionRules.Rule rule) {
+        return "consecutive_failures".equals(rule.type()) || "duration_p95".equals(rule.type());
+    }
+
+    /** Whether the rule's last detection for what it is about is not back to normal. */
     private boolean stillOpen(DetectionRules.Rule rule, RunSummary run) {
-        boolean perWorkflow = "consecutive_failures".equals(rule.type()) || "duration_p95".equals(rule.type());
         List<String> last = jdbc.queryForList("""
                 SELECT coalesce(payload->>'status', 'open') FROM phase4_events
                  WHERE event_type = 'detection' AND payload->>'ruleId' = ? AND repository IS NOT DISTINCT FROM ?
                    AND (NOT ? OR payload->>'workflowName' IS NOT DISTINCT FROM ?)
-                 ORDER BY id DESC LIMIT 1""", String.class, rule.id(), run.repository(), perWorkflow,
+                 ORDER BY id DESC LIMIT 1""", String.class, rule.id(), run.repository(), perWorkflow(rule),
                 run.workflowName());
         return !last.isEmpty() && !"normal".equals(last.get(0));
     }
@@ -213,15 +221,16 @@ public class DetectionEvaluator {
         return payload;
     }
 
+    /** Whether the rule fired, or said back to normal, for what it is about within its window: no flapping. */
     private boolean firedRecently(DetectionRules.Rule rule, RunSummary run) {
         int window = rule.windowMinutes() == null ? 60 : rule.windowMinutes();
-        Long n = jdbc.queryForObject("""
-                SELECT count(*) FROM phase4_events
+        Boolean fired = jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM phase4_events
                  WHERE event_type = 'detection' AND payload->>'ruleId' = ? AND repository IS NOT DISTINCT FROM ?
-                   AND payload->>'workflowName' IS NOT DISTINCT FROM ?
-                   AND occurred_at > now() - make_interval(mins => ?)""",
-                Long.class, rule.id(), run.repository(), run.workflowName(), window);
-        return n != null && n > 0;
+                   AND (NOT ? OR payload->>'workflowName' IS NOT DISTINCT FROM ?)
+                   AND occurred_at > now() - make_interval(mins => ?))""",
+                Boolean.class, rule.id(), run.repository(), perWorkflow(rule), run.workflowName(), window);
+        return Boolean.TRUE.equals(fired);
     }
 
     private Map<String, Object> fire(DetectionRules.Rule rule, RunSummary run, Map<String, Object> d) {
