@@ -5,13 +5,27 @@
 # ./mvnw -B package -DskipTests first. Usage: scripts/measure-startup.sh [runs]
 # JAR picks another jar (target/cds/selfheal.jar of scripts/build-cds.sh) and JAVA_OPTS adds JVM options, e.g.
 #   JAR=target/cds/selfheal.jar JAVA_OPTS=-XX:SharedArchiveFile=target/cds/selfheal.jsa scripts/measure-startup.sh 5
+# RESTART=1 measures restarts: one unmeasured first start creates the data dir (initdb of the embedded PostgreSQL,
+# every migration), then each measured run starts on it, as a deploy's restart does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 jar=${JAR:-$(ls target/selfheal-*.jar | head -n 1)}
+kept=""
+if [ "${RESTART:-0}" = 1 ]; then
+  kept=$(mktemp -d)
+  log=$(mktemp)
+  # shellcheck disable=SC2086
+  java ${JAVA_OPTS:-} -jar "$jar" --spring.profiles.active=demo --server.port=18080 --selfheal.sandbox.port=18089 \
+       --selfheal.data-dir="$kept" >"$log" 2>&1 &
+  pid=$!
+  until grep -q "Started SelfhealApplication" "$log"; do sleep 0.1; kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }; done
+  kill $pid; wait $pid 2>/dev/null || true
+  rm -f "$log"
+fi
 for i in $(seq 1 "$runs"); do
   log=$(mktemp)
-  data=$(mktemp -d)
+  data=${kept:-$(mktemp -d)}
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   java ${JAVA_OPTS:-} -jar "$jar" --spring.profiles.active=demo --server.port=18080 --selfheal.sandbox.port=18089 \
        --selfheal.data-dir="$data" >"$log" 2>&1 &
@@ -27,5 +41,7 @@ for i in $(seq 1 "$runs"); do
   pg_kb=$(ps -o rss= --ppid "$pm" -p "$pm" | awk '{s+=$1} END {print s+0}')
   echo "run $i: started in ${spring}s (JVM-reported) using ${cpu} CPU s, service RSS $((rss_kb/1024)) MB, embedded PostgreSQL RSS $((pg_kb/1024)) MB"
   kill $pid; wait $pid 2>/dev/null || true
-  rm -rf "$log" "$data"
+  rm -f "$log"
+  [ -n "$kept" ] || rm -rf "$data"
 done
+[ -z "$kept" ] || rm -rf "$kept"
