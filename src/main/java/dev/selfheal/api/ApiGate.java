@@ -1,7 +1,6 @@
 package dev.selfheal.api;
 
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
+import dev.selfheal.security.AnswerWritten;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -92,24 +91,8 @@ public class ApiGate extends OncePerRequestFilter {
                 SecurityContextHolder.clearContext();
             }
             if (request.isAsyncStarted()) {
-                request.getAsyncContext().addListener(new AsyncListener() {
-                    @Override
-                    public void onComplete(AsyncEvent event) {
-                        record(keyId, request, response, started);
-                    }
-
-                    @Override
-                    public void onTimeout(AsyncEvent event) {
-                    }
-
-                    @Override
-                    public void onError(AsyncEvent event) {
-                    }
-
-                    @Override
-                    public void onStartAsync(AsyncEvent event) {
-                    }
-                });
+                request.getAsyncContext().addListener(
+                        new AnswerWritten(() -> record(keyId, request, response, started)));
                 return;
             }
         }

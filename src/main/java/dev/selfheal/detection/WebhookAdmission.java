@@ -2,8 +2,7 @@ package dev.selfheal.detection;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.config.SelfhealProperties;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
+import dev.selfheal.security.AnswerWritten;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -133,25 +132,8 @@ public class WebhookAdmission extends OncePerRequestFilter {
             return false;
         }
         try {
-            request.getAsyncContext().addListener(new AsyncListener() {
-                @Override
-                public void onComplete(AsyncEvent event) {
-                    pending.decrementAndGet();
-                }
-
-                // a time-out or an error is followed by onComplete
-                @Override
-                public void onTimeout(AsyncEvent event) {
-                }
-
-                @Override
-                public void onError(AsyncEvent event) {
-                }
-
-                @Override
-                public void onStartAsync(AsyncEvent event) {
-                }
-            });
+            // onComplete follows a time-out or an error too
+            request.getAsyncContext().addListener(new AnswerWritten(pending::decrementAndGet));
             return true;
         } catch (IllegalStateException alreadyComplete) {
             return false;

@@ -22,19 +22,7 @@ class FinalFailureEvaluatedAgainIsDeclaredOnceTest extends CoreLoopTest {
         github.deliverRun(port, run);
         eventually(() -> events(runId), e -> e.contains("final_failure"));
 
-        // the retry consumer's delivery of run_completed comes due again, as after a lease that ran out
-        int reopened = jdbc.update("""
-                UPDATE phase4_event_deliveries d SET status = 'pending', due_at = now(), done_at = NULL
-                  FROM phase4_events e
-                 WHERE e.id = d.event_id AND d.consumer = 'retry' AND e.run_id = ? AND e.event_type = 'run_completed'
-                """, runId);
-        assertThat(reopened).isEqualTo(1);
-
-        // the second evaluation is over once its delivery is marked done again
-        eventually(() -> jdbc.queryForObject("""
-                SELECT d.status = 'done' AND d.attempts = 2 FROM phase4_event_deliveries d JOIN phase4_events e
-                    ON e.id = d.event_id WHERE d.consumer = 'retry' AND e.run_id = ? AND e.event_type = 'run_completed'
-                """, Boolean.class, runId), Boolean.TRUE::equals);
+        evaluateAgain(runId);
         assertThat(Collections.frequency(events(runId), "failure_classified")).isEqualTo(2);
         assertThat(Collections.frequency(events(runId), "final_failure")).isEqualTo(1);
         assertThat(metrics(runId)).containsEntry("final_failure", true);

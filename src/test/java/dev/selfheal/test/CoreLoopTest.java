@@ -63,6 +63,24 @@ public abstract class CoreLoopTest {
                 + "ORDER BY id", String.class, runId);
     }
 
+    /**
+     * The retry consumer's delivery of the run's run_completed comes due again, as after a lease that ran out (an
+     * instance killed, or a very slow one, between the evaluation and marking it done); returns when that second
+     * evaluation is done.
+     */
+    protected void evaluateAgain(long runId) {
+        int reopened = jdbc.update("""
+                UPDATE phase4_event_deliveries d SET status = 'pending', due_at = now(), done_at = NULL
+                  FROM phase4_events e
+                 WHERE e.id = d.event_id AND d.consumer = 'retry' AND e.run_id = ? AND e.event_type = 'run_completed'
+                """, runId);
+        org.assertj.core.api.Assertions.assertThat(reopened).as("run_completed deliveries reopened").isEqualTo(1);
+        eventually(() -> jdbc.queryForObject("""
+                SELECT d.status = 'done' AND d.attempts = 2 FROM phase4_event_deliveries d JOIN phase4_events e
+                    ON e.id = d.event_id WHERE d.consumer = 'retry' AND e.run_id = ? AND e.event_type = 'run_completed'
+                """, Boolean.class, runId), Boolean.TRUE::equals);
+    }
+
     protected List<Map<String, Object>> retries(long runId) {
         return jdbc.queryForList("SELECT attempt, status, category, interval_seconds, http_status, result "
                 + "FROM phase4_retry_history WHERE original_run_id = ? ORDER BY attempt", runId);
