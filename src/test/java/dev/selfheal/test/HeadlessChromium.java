@@ -37,9 +37,13 @@ public final class HeadlessChromium implements AutoCloseable {
         driver = new ChromeDriver(service, options);
     }
 
-    /** Waits until the dashboard's script has drawn everything (it marks the body). */
+    /**
+     * Waits until the dashboard's script has drawn everything (it marks the body). A body found while the page
+     * still changes (a login's redirect, a reload) may be gone when it is read: looked for again then.
+     */
     public void awaitRendered() {
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "true".equals(
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> "true".equals(
                 d.findElement(org.openqa.selenium.By.tagName("body")).getAttribute("data-rendered")));
     }
 
