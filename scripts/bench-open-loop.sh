@@ -32,7 +32,8 @@ if [ -n "${BASELINE:-}" ]; then
   git worktree prune
   git worktree add -q --detach "$base" "$BASELINE"
   mkdir -p "$base/src/test/java/dev/selfheal/bench"
-  cp src/test/java/dev/selfheal/bench/OpenLoopBenchmark.java "$base/src/test/java/dev/selfheal/bench/"
+  cp src/test/java/dev/selfheal/bench/OpenLoopBenchmark.java src/test/java/dev/selfheal/bench/CpuAccount.java \
+    "$base/src/test/java/dev/selfheal/bench/"
   run_in "$base" "$BASELINE"
   git worktree remove --force "$base"
 fi

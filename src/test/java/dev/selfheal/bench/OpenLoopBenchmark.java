@@ -53,7 +53,7 @@ public final class OpenLoopBenchmark {
         String label = System.getProperty("bench.label", "this build");
 
         WireMockServer github = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(64)
-                .asynchronousResponseEnabled(true).asynchronousResponseThreads(16).disableRequestJournal());
+                .disableRequestJournal());
         github.start();
         ExternalPostgres.ensureDatabase();
         // back-off excluded: the first re-run is due 1 ms after the failure is classified. Written out here, not
@@ -84,7 +84,9 @@ public final class OpenLoopBenchmark {
                         "--selfheal.retry.dispatch-period-ms=" + tick, "--logging.level.root=WARN",
                         "--logging.level.dev.selfheal=WARN", "--logging.level.selfheal=WARN");
         int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
-        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8))
+        AtomicInteger loadgenThreads = new AtomicInteger();
+        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8,
+                        r -> new Thread(r, "loadgen-" + loadgenThreads.incrementAndGet())))
                 .connectTimeout(Duration.ofSeconds(10)).build();
         long runIds = System.currentTimeMillis() * 10;
         try {
@@ -92,8 +94,11 @@ public final class OpenLoopBenchmark {
                     repoCount, seconds);
             // warm-up: JIT, pools, caches; not counted
             runIds = level(http, port, github, repos, 20, 5, runIds, rerunAt, reruns, null);
+            io.micrometer.core.instrument.MeterRegistry meters = app.getBean(
+                    io.micrometer.core.instrument.MeterRegistry.class);
             for (int rate : rates) {
                 runIds = level(http, port, github, repos, rate, seconds, runIds, rerunAt, reruns, label);
+                System.out.printf(Locale.ROOT, "%s |   %d meters registered%n", label, meters.getMeters().size());
             }
         } finally {
             app.close();
@@ -125,6 +130,7 @@ public final class OpenLoopBenchmark {
         long[] due = new long[n];
         long[] answeredAt = new long[n];
         int[] status = new int[n];
+        CpuAccount cpuBefore = CpuAccount.read();
         long start = System.nanoTime() + 50_000_000L;
         long interval = 1_000_000_000L / rate;
         for (int i = 0; i < n; i++) {
@@ -158,6 +164,7 @@ public final class OpenLoopBenchmark {
             Thread.sleep(100);
         }
         long drained = System.nanoTime();
+        CpuAccount cpuAfter = CpuAccount.read();
         Thread.sleep(200); // the last answers
         if (label == null) {
             return firstRunId + n;
@@ -196,6 +203,7 @@ public final class OpenLoopBenchmark {
                 label, rate, n / ((sentAll - start) / 1e9), accepted, refused, pct(answer, 50), pct(answer, 99),
                 pct(latency, 50), pct(latency, 99), latency.isEmpty() ? Double.NaN : latency.get(latency.size() - 1),
                 latency.size(), n, duringLoad / offeredSeconds, latency.size() / total, total);
+        System.out.printf(Locale.ROOT, "%s |   %s%n", label, cpuAfter.perRun(cpuBefore, latency.size()));
         if (latency.size() < n) {
             System.out.printf(Locale.ROOT, "%s |   %d runs not re-run after 30 s without progress (%.1f s)%n", label,
                     n - latency.size(), (drained - start) / 1e9);
