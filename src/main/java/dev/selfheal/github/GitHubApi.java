@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
@@ -92,7 +93,8 @@ public class GitHubApi {
         Message in = exchange.getMessage();
         Object body = in.getBody();
         in.removeHeaders("*");
-        in.setHeader(Exchange.HTTP_METHOD, method);
+        // the enum camel-http reads: a String would go through Camel's type-converter search on every call
+        in.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(method));
         in.setHeader(Exchange.HTTP_URI, uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath());
         in.setHeader(Exchange.HTTP_QUERY, uri.getRawQuery());
         in.setHeader("Accept", "application/vnd.github+json");
@@ -153,7 +155,7 @@ public class GitHubApi {
             String body = in.getBody(String.class);
             in.setBody(body);
             String etag = in.getHeader("ETag", String.class);
-            if (etag != null && "GET".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            if (etag != null && "GET".equals(exchange.getProperty(METHOD, "GET", String.class).toUpperCase())) {
                 etags.put(url, etag, body);
             }
         }
@@ -203,7 +205,7 @@ public class GitHubApi {
         }
         in.removeHeaders("*");
         in.setBody(null);
-        in.setHeader(Exchange.HTTP_METHOD, "GET");
+        in.setHeader(Exchange.HTTP_METHOD, HttpMethods.GET);
         in.setHeader(Exchange.HTTP_URI, uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath());
         in.setHeader(Exchange.HTTP_QUERY, uri.getRawQuery());
         in.setHeader("User-Agent", "selfheal");

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,7 @@ public class SlackChannel {
         Delivery delivery = exchange.getProperty(Delivery.PROPERTY, Delivery.class);
         Message in = exchange.getMessage();
         in.removeHeaders("*");
-        in.setHeader(Exchange.HTTP_METHOD, "POST");
+        in.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         in.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         ObjectNode message = messages.build(delivery);
         if (botToken == null) {
