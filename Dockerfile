@@ -18,6 +18,10 @@ COPY config/ config/
 COPY routes/ routes/
 COPY db/ db/
 ENV SELFHEAL_DATA_DIR=/var/lib/selfheal
+# the C1 compiler alone: on 1-2 cores C2 spends more CPU compiling than its faster code gives back (same capacity
+# measured, a third less start-up time, warm from the first minute: docs/BENCHMARKS.md, "The JIT on two cores").
+# Setting JAVA_TOOL_OPTIONS replaces this; with 4 cores or more, leave the flag out
+ENV JAVA_TOOL_OPTIONS="-XX:TieredStopAtLevel=1"
 VOLUME /var/lib/selfheal
 USER selfheal
 # 8080: webhooks (public); 8081: management (loopback inside the container unless MANAGEMENT_SERVER_ADDRESS is set)
