@@ -67,22 +67,31 @@ public class RetryScheduler {
             @ExchangeProperty(CLASSIFICATION) Classification c) {
         // a re-run of ours that came back failing is closed first
         jdbc.update("UPDATE phase4_retry_history SET status = 'failed', completed_at = now(), result = ? "
-                + "WHERE original_run_id = ? AND status = 'sent' AND attempt < ?", c.category(), run.runId(),
-                run.attempt());
-        if (alreadyReRun(run)) {
+                + "WHERE original_run_id = ? AND status = 'sent' AND coalesce(for_attempt, attempt) < ?",
+                c.category(), run.runId(), run.attempt());
+        ReRuns reRuns = reRuns(run);
+        if (reRuns.ofThisAttempt()) {
             reportLog.append("retry", "run " + run.key() + " attempt " + run.attempt() + " evaluated again after its "
                     + "re-run went out: nothing new scheduled");
             return "already-rerun";
         }
-        int retriesDone = retriesDone(run);
+        int retriesDone = Math.max(run.attempt() - 1, reRuns.done());
         String decision;
         if (!c.retryable()) {
             decision = "final";
+            supersedeWaiting(run, "attempt " + run.attempt() + " failed with " + c.category() + ", which a re-run "
+                    + "does not fix");
             declareFinal(run, c, retriesDone, "not retryable: " + c.category());
         } else if (retriesDone >= policy.maxAttemptsFor(c.category())) {
             decision = "final";
+            supersedeWaiting(run, "attempt " + run.attempt() + " failed after the maximum of re-runs");
             declareFinal(run, c, retriesDone, "still failing after " + retriesDone + " re-runs (maximum "
                     + policy.maxAttemptsFor(c.category()) + ")");
+        } else if (reRuns.waiting() != null) {
+            // GitHub re-runs the run's latest attempt: the re-run waiting for its due time covers this failure too
+            decision = "already-scheduled";
+            reportLog.append("retry", "run " + run.key() + " attempt " + run.attempt() + " failed while re-run "
+                    + reRuns.waiting() + " waits for its due time: that re-run covers it, nothing more scheduled");
         } else {
             decision = schedule(run, c, retriesDone + 1) ? "scheduled" : "already-scheduled";
         }
@@ -90,21 +99,39 @@ public class RetryScheduler {
     }
 
     /**
-     * This attempt was re-run already: an evaluation of it repeated (its consumer's lease ran out between the
-     * work and marking it done) finds our re-run of it, or a later one, on its way or settled. Counting that
-     * re-run as one done would schedule a second re-run of the same attempt.
+     * What this run's re-runs say about the attempt being decided, read in one statement:
+     * <ul>
+     * <li>{@code ofThisAttempt}: this attempt (or a later one) was re-run already. An evaluation repeated after its
+     * re-run went out (its consumer's lease ran out between the work and marking it done) must not count that
+     * re-run as one done and schedule a second re-run of the same attempt.</li>
+     * <li>{@code done}: re-runs that went out. GitHub's attempt count and ours agree unless a person re-ran it too,
+     * so the caller takes the larger.</li>
+     * <li>{@code waiting}: the number of the re-run still waiting for its due time, if any.</li>
+     * </ul>
      */
-    boolean alreadyReRun(RunSummary run) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM phase4_retry_history WHERE "
-                + "original_run_id = ? AND attempt >= ? AND status IN ('sending', 'sent', 'succeeded', 'failed'))",
-                Boolean.class, run.runId(), run.attempt()));
+    ReRuns reRuns(RunSummary run) {
+        return jdbc.queryForObject("""
+                SELECT coalesce(bool_or(status IN ('sending', 'sent', 'succeeded', 'failed')
+                                        AND coalesce(for_attempt, attempt) >= ?), false),
+                       count(*) FILTER (WHERE status IN ('sending', 'sent', 'succeeded', 'failed')),
+                       min(attempt) FILTER (WHERE status = 'pending')
+                  FROM phase4_retry_history WHERE original_run_id = ?""",
+                (rs, i) -> new ReRuns(rs.getBoolean(1), rs.getInt(2), (Integer) rs.getObject(3)),
+                run.attempt(), run.runId());
     }
 
-    /** Re-runs done for this run: GitHub's attempt count and our history agree unless a person re-ran it too. */
-    int retriesDone(RunSummary run) {
-        Integer ours = jdbc.queryForObject("SELECT count(*) FROM phase4_retry_history WHERE original_run_id = ? "
-                + "AND status IN ('sending', 'sent', 'succeeded', 'failed')", Integer.class, run.runId());
-        return Math.max(run.attempt() - 1, ours == null ? 0 : ours);
+    record ReRuns(boolean ofThisAttempt, int done, Integer waiting) {
+    }
+
+    /** A final failure: a re-run still waiting would only repeat it, so it does not go out. */
+    private void supersedeWaiting(RunSummary run, String why) {
+        List<Integer> stopped = jdbc.queryForList("UPDATE phase4_retry_history SET status = 'superseded', "
+                + "completed_at = now(), result = ? WHERE original_run_id = ? AND status = 'pending' "
+                + "AND coalesce(for_attempt, 0) < ? RETURNING attempt", Integer.class, why, run.runId(),
+                run.attempt());
+        for (Integer attempt : stopped) {
+            reportLog.append("retry", "run " + run.key() + " re-run " + attempt + " will not be sent: " + why);
+        }
     }
 
     private boolean schedule(RunSummary run, Classification c, int attempt) {
@@ -112,12 +139,12 @@ public class RetryScheduler {
         // the due time is the database's now + the back-off: the dispatcher compares it with the database's now,
         // so the JVM's clock (off, or jumping) never makes a re-run early or late
         List<Timestamp> due = jdbc.queryForList("""
-                INSERT INTO phase4_retry_history (original_run_id, repository, attempt, category, reason,
-                    evidence, interval_seconds, due_at, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), 'pending')
+                INSERT INTO phase4_retry_history (original_run_id, repository, attempt, for_attempt, category,
+                    reason, evidence, interval_seconds, due_at, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), 'pending')
                 ON CONFLICT (original_run_id, attempt) DO NOTHING
                 RETURNING due_at""", Timestamp.class,
-                run.runId(), run.repository(), attempt, c.category(), c.matchedLine(), c.evidence(),
+                run.runId(), run.repository(), attempt, run.attempt(), c.category(), c.matchedLine(), c.evidence(),
                 wait.toMillis() / 1000.0, wait.toMillis() / 1000.0);
         if (due.isEmpty()) {
             return false;
