@@ -64,12 +64,8 @@ class LaterAttemptFailingWhileItsReRunWaitsTest {
     @Test
     void aRetryableFailureOfTheLaterAttemptIsCoveredByTheWaitingReRun() {
         long runId = System.currentTimeMillis() * 10 + 1;
-        github.deliverRun(port, github.stubAttempt(runId, 1, "failure", GitHubStandIn.RUNNER_LOST));
-        await().atMost(Duration.ofSeconds(30)).until(() -> retries(runId), r -> r.size() == 1);
-
         // a person's re-run: attempt 2, failing the same transient way
-        github.deliverRun(port, github.stubAttempt(runId, 2, "failure", GitHubStandIn.RUNNER_LOST));
-        awaitEvaluated(runId, 2);
+        personsAttemptFailsWhileOurReRunWaits(runId, GitHubStandIn.RUNNER_LOST);
 
         assertThat(retries(runId)).as("re-runs of the run").hasSize(1).first()
                 .satisfies(r -> assertThat(r).containsEntry("attempt", 1).containsEntry("status", "pending"));
@@ -81,12 +77,8 @@ class LaterAttemptFailingWhileItsReRunWaitsTest {
     @Test
     void aFailureNoReRunFixesStopsTheWaitingReRun() {
         long runId = System.currentTimeMillis() * 10 + 2;
-        github.deliverRun(port, github.stubAttempt(runId, 1, "failure", GitHubStandIn.RUNNER_LOST));
-        await().atMost(Duration.ofSeconds(30)).until(() -> retries(runId), r -> r.size() == 1);
-
         // the person's attempt 2 fails on its tests: a re-run cannot fix that
-        github.deliverRun(port, github.stubAttempt(runId, 2, "failure", GitHubStandIn.TESTS_FAILED));
-        awaitEvaluated(runId, 2);
+        personsAttemptFailsWhileOurReRunWaits(runId, GitHubStandIn.TESTS_FAILED);
 
         assertThat(retries(runId)).as("re-runs of the run").hasSize(1).first()
                 .satisfies(r -> assertThat(r).containsEntry("attempt", 1).containsEntry("status", "superseded")
@@ -99,12 +91,18 @@ class LaterAttemptFailingWhileItsReRunWaitsTest {
         wm.verify(0, postRequestedFor(urlPathEqualTo(GitHubStandIn.rerunPath(runId))));
     }
 
-    /** The retry consumer is done with this attempt's run_completed. */
-    void awaitEvaluated(long runId, int attempt) {
+    /**
+     * Attempt 1 lost its runner and our re-run of it waits; then attempt 2 (a person's re-run) fails with
+     * {@code log}. Returns when the retry consumer is done with attempt 2.
+     */
+    void personsAttemptFailsWhileOurReRunWaits(long runId, String log) {
+        github.deliverRun(port, github.stubAttempt(runId, 1, "failure", GitHubStandIn.RUNNER_LOST));
+        await().atMost(Duration.ofSeconds(30)).until(() -> retries(runId), r -> r.size() == 1);
+        github.deliverRun(port, github.stubAttempt(runId, 2, "failure", log));
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("""
                 SELECT count(*) FROM phase4_event_deliveries d JOIN phase4_events e ON e.id = d.event_id
-                 WHERE d.consumer = 'retry' AND d.status = 'done' AND e.run_id = ? AND e.run_attempt = ?
-                   AND e.event_type = 'run_completed'""", Integer.class, runId, attempt), n -> n == 1);
+                 WHERE d.consumer = 'retry' AND d.status = 'done' AND e.run_id = ? AND e.run_attempt = 2
+                   AND e.event_type = 'run_completed'""", Integer.class, runId), n -> n == 1);
     }
 
     List<Map<String, Object>> retries(long runId) {
