@@ -31,6 +31,8 @@ import org.springframework.stereotype.Component;
 public class DetectionEvaluator {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectionEvaluator.class);
+    /** The most runs a failure rate counts: its window's latest. */
+    static final int RATE_SAMPLE = 1_000;
 
     private final List<DetectionRules.Rule> rules;
     private final JdbcTemplate jdbc;
@@ -88,13 +90,19 @@ public class DetectionEvaluator {
         return (int) databaseFailures.stream().filter(t -> t.isAfter(since)).count();
     }
 
+    /**
+     * The failure rate of the repository's runs within the window, over its latest {@link #RATE_SAMPLE} runs at most:
+     * it is evaluated for every run, so its cost must not grow with the repository's volume (a failure storm in a
+     * busy repository would otherwise count tens of thousands of rows per run).
+     */
     private Map<String, Object> failureRate(DetectionRules.Rule rule, RunSummary run) {
         Map<String, Object> counts = jdbc.queryForMap("""
                 SELECT count(*) AS total,
                        count(*) FILTER (WHERE conclusion IN ('failure', 'timed_out', 'startup_failure')) AS failed
-                  FROM phase4_metrics
-                 WHERE repository = ? AND completed_at > now() - make_interval(mins => ?)""",
-                run.repository(), rule.windowMinutes());
+                  FROM (SELECT conclusion FROM phase4_metrics
+                         WHERE repository = ? AND completed_at > now() - make_interval(mins => ?)
+                         ORDER BY completed_at DESC LIMIT ?) latest""",
+                run.repository(), rule.windowMinutes(), RATE_SAMPLE);
         long total = ((Number) counts.get("total")).longValue();
         long failed = ((Number) counts.get("failed")).longValue();
         int minRuns = rule.minRuns() == null ? 1 : rule.minRuns();
@@ -102,8 +110,10 @@ public class DetectionEvaluator {
             return null;
         }
         double rate = (double) failed / total;
-        return rate > rule.threshold() ? detail(rate, rule.threshold(), failed + " of " + total + " runs of "
-                + run.repository() + " failed in the last " + rule.windowMinutes() + " min") : null;
+        String runs = total < RATE_SAMPLE ? failed + " of " + total + " runs of " + run.repository() + " failed in the "
+                + "last " + rule.windowMinutes() + " min" : failed + " of the latest " + total + " runs of "
+                + run.repository() + " failed (within the last " + rule.windowMinutes() + " min)";
+        return rate > rule.threshold() ? detail(rate, rule.threshold(), runs) : null;
     }
 
     private Map<String, Object> consecutiveFailures(DetectionRules.Rule rule, RunSummary run) {
