@@ -90,8 +90,10 @@ public class RetryScheduler {
         } else if (reRuns.waiting() != null) {
             // GitHub re-runs the run's latest attempt: the re-run waiting for its due time covers this failure too
             decision = "already-scheduled";
-            reportLog.append("retry", "run " + run.key() + " attempt " + run.attempt() + " failed while re-run "
-                    + reRuns.waiting() + " waits for its due time: that re-run covers it, nothing more scheduled");
+            reportLog.append("retry", "run " + run.key() + " attempt " + run.attempt() + (reRuns.waitingForThis()
+                    ? " evaluated again while its re-run " + reRuns.waiting() + " waits for its due time"
+                    : " failed while re-run " + reRuns.waiting() + " waits for its due time: that re-run covers it")
+                    + "; nothing more scheduled");
         } else {
             decision = schedule(run, c, retriesDone + 1) ? "scheduled" : "already-scheduled";
         }
@@ -106,7 +108,8 @@ public class RetryScheduler {
      * re-run as one done and schedule a second re-run of the same attempt.</li>
      * <li>{@code done}: re-runs that went out. GitHub's attempt count and ours agree unless a person re-ran it too,
      * so the caller takes the larger.</li>
-     * <li>{@code waiting}: the number of the re-run still waiting for its due time, if any.</li>
+     * <li>{@code waiting}: the number of the re-run still waiting for its due time, if any, and whether this
+     * attempt scheduled it.</li>
      * </ul>
      */
     ReRuns reRuns(RunSummary run) {
@@ -114,13 +117,15 @@ public class RetryScheduler {
                 SELECT coalesce(bool_or(status IN ('sending', 'sent', 'succeeded', 'failed')
                                         AND coalesce(for_attempt, attempt) >= ?), false),
                        count(*) FILTER (WHERE status IN ('sending', 'sent', 'succeeded', 'failed')),
-                       min(attempt) FILTER (WHERE status = 'pending')
+                       min(attempt) FILTER (WHERE status = 'pending'),
+                       coalesce(bool_or(status = 'pending' AND for_attempt = ?), false)
                   FROM phase4_retry_history WHERE original_run_id = ?""",
-                (rs, i) -> new ReRuns(rs.getBoolean(1), rs.getInt(2), (Integer) rs.getObject(3)),
-                run.attempt(), run.runId());
+                (rs, i) -> new ReRuns(rs.getBoolean(1), rs.getInt(2), (Integer) rs.getObject(3), rs.getBoolean(4)),
+                run.attempt(), run.attempt(), run.runId());
     }
 
-    record ReRuns(boolean ofThisAttempt, int done, Integer waiting) {
+    /** {@code waitingForThis}: the waiting re-run was scheduled by this very attempt (an evaluation repeated). */
+    record ReRuns(boolean ofThisAttempt, int done, Integer waiting, boolean waitingForThis) {
     }
 
     /** A final failure: a re-run still waiting would only repeat it, so it does not go out. */

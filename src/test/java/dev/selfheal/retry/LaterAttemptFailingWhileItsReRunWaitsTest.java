@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.test.CoreLoopProperties;
 import dev.selfheal.test.GitHubStandIn;
 import dev.selfheal.test.SelfhealTest;
@@ -52,6 +53,9 @@ class LaterAttemptFailingWhileItsReRunWaitsTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    ReportFolders reports;
+
     GitHubStandIn github;
 
     @BeforeEach
@@ -62,7 +66,7 @@ class LaterAttemptFailingWhileItsReRunWaitsTest {
     }
 
     @Test
-    void aRetryableFailureOfTheLaterAttemptIsCoveredByTheWaitingReRun() {
+    void aRetryableFailureOfTheLaterAttemptIsCoveredByTheWaitingReRun() throws Exception {
         long runId = System.currentTimeMillis() * 10 + 1;
         // a person's re-run: attempt 2, failing the same transient way
         personsAttemptFailsWhileOurReRunWaits(runId, GitHubStandIn.RUNNER_LOST);
@@ -72,6 +76,8 @@ class LaterAttemptFailingWhileItsReRunWaitsTest {
         assertThat(jdbc.queryForList("SELECT event_type FROM phase4_events WHERE run_id = ? AND event_type IN "
                 + "('retry_scheduled', 'final_failure')", String.class, runId)).containsExactly("retry_scheduled");
         wm.verify(0, postRequestedFor(urlPathEqualTo(GitHubStandIn.rerunPath(runId))));
+        assertThat(retryLog(runId)).anySatisfy(line -> assertThat(line).contains(
+                "attempt 2 failed while re-run 1 waits for its due time: that re-run covers it"));
     }
 
     @Test
@@ -103,6 +109,19 @@ class LaterAttemptFailingWhileItsReRunWaitsTest {
                 SELECT count(*) FROM phase4_event_deliveries d JOIN phase4_events e ON e.id = d.event_id
                  WHERE d.consumer = 'retry' AND d.status = 'done' AND e.run_id = ? AND e.run_attempt = 2
                    AND e.event_type = 'run_completed'""", Integer.class, runId), n -> n == 1);
+    }
+
+    /** The retry day logs' lines about the run. */
+    List<String> retryLog(long runId) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(reports.root())) {
+            return files.filter(f -> f.getFileName().toString().startsWith("retry_log_")).flatMap(f -> {
+                try {
+                    return java.nio.file.Files.readAllLines(f).stream();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).filter(l -> l.contains("#" + runId + "#")).toList();
+        }
     }
 
     List<Map<String, Object>> retries(long runId) {
