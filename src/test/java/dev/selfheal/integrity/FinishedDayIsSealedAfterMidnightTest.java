@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,14 +35,21 @@ class FinishedDayIsSealedAfterMidnightTest {
     @Autowired
     ReportFolders folders;
 
+    @Autowired
+    CamelContext camel;
+
     @Test
     void finishedDaysAreSealedInOrderAndTodayStaysOpen() throws Exception {
         LocalDate today = ReportFolders.jstDate(Instant.now());
         Path reports = folders.root();
+        // the seal fires every 2 s from start-up: held while the days are written, or it could seal a day folder
+        // a write has just created and is about to fill (the write is then refused, as any write to a sealed day)
+        camel.getRouteController().stopRoute("integrity-seal");
         for (LocalDate d : new LocalDate[] {today.minusDays(2), today.minusDays(1), today}) {
             AtomicFiles.write(reports.resolve(d + "/PHASE4_AUDIT_SUMMARY.md"), ("# " + d + "\n")
                     .getBytes(StandardCharsets.UTF_8));
         }
+        camel.getRouteController().startRoute("integrity-seal");
         Path yesterday = reports.resolve(today.minusDays(1).toString());
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(yesterday.resolve("_seal.json")));
 
