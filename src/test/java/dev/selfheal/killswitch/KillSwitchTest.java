@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.selfheal.notification.NotificationTestSupport;
+import dev.selfheal.test.DayLogs;
 import dev.selfheal.test.CoreLoopProperties;
 import dev.selfheal.test.GitHubStandIn;
 import dev.selfheal.test.SelfhealTest;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,18 +147,6 @@ abstract class KillSwitchTest {
 
     /** The lines of the day's killswitch_log_*.log files. */
     List<String> killSwitchLog() throws IOException {
-        Path reports = properties.reportsDir();
-        if (!Files.isDirectory(reports)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(reports)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("killswitch_log_")).flatMap(f -> {
-                try {
-                    return Files.readAllLines(f).stream();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
-        }
+        return DayLogs.lines(properties.reportsDir(), "killswitch");
     }
 }

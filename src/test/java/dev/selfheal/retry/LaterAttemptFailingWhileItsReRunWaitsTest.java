@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.selfheal.reports.ReportFolders;
 import dev.selfheal.test.CoreLoopProperties;
+import dev.selfheal.test.DayLogs;
 import dev.selfheal.test.GitHubStandIn;
 import dev.selfheal.test.SelfhealTest;
 import dev.selfheal.test.TestPolicies;
@@ -113,15 +114,7 @@ class LaterAttemptFailingWhileItsReRunWaitsTest {
 
     /** The retry day logs' lines about the run. */
     List<String> retryLog(long runId) throws java.io.IOException {
-        try (var files = java.nio.file.Files.walk(reports.root())) {
-            return files.filter(f -> f.getFileName().toString().startsWith("retry_log_")).flatMap(f -> {
-                try {
-                    return java.nio.file.Files.readAllLines(f).stream();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).filter(l -> l.contains("#" + runId + "#")).toList();
-        }
+        return DayLogs.lines(reports.root(), "retry").stream().filter(l -> l.contains("#" + runId + "#")).toList();
     }
 
     List<Map<String, Object>> retries(long runId) {

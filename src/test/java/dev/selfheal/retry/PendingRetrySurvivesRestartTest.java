@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.selfheal.SelfhealApplication;
+import dev.selfheal.test.DayLogs;
 import dev.selfheal.test.ExternalPostgres;
 import dev.selfheal.test.GitHubStandIn;
 import dev.selfheal.test.TestPolicies;
@@ -84,16 +85,8 @@ class PendingRetrySurvivesRestartTest {
             double waited = Duration.between(((java.sql.Timestamp) row.get("created_at")).toInstant(), sent)
                     .toMillis() / 1000.0;
             assertThat(late).isGreaterThanOrEqualTo(3);
-            String line;
-            try (var days = Files.walk(data.resolve("docs").resolve("reports"))) {
-                line = days.filter(f -> f.getFileName().toString().startsWith("retry_log_")).flatMap(f -> {
-                    try {
-                        return Files.readAllLines(f).stream();
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }).filter(l -> l.contains("#" + runId + " re-run 1 requested")).findFirst().orElseThrow();
-            }
+            String line = DayLogs.lines(data.resolve("docs").resolve("reports"), "retry").stream()
+                    .filter(l -> l.contains("#" + runId + " re-run 1 requested")).findFirst().orElseThrow();
             assertThat(line).doesNotContain("waited 4.0 s,").contains("with back-off 4.0 s, due ",
                     String.format(java.util.Locale.ROOT, "waited %.1f s, %.1f s after its due time", waited, late));
         } finally {
